@@ -1,0 +1,11 @@
+//! Podlab's cluster engine.
+//!
+//! A Kubernetes cluster in one deterministic, sans-IO value: an API store, a
+//! scheduler, controllers and a simulated kubelet, all driven by simulated
+//! time. Nothing in this crate reads a clock, touches the network or knows
+//! about the browser.
+
+#![forbid(unsafe_code)]
+
+pub mod syntax;
+pub mod value;
