@@ -9,3 +9,7 @@
 
 pub mod syntax;
 pub mod value;
+
+pub mod sim;
+
+pub use sim::{Cluster, ClusterConfig, NodeSummary};
