@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod net;
 pub mod syntax;
 pub mod value;
 
