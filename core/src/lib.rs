@@ -8,7 +8,9 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod apiserver;
 pub mod net;
+pub mod store;
 pub mod syntax;
 pub mod value;
 

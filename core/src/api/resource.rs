@@ -66,7 +66,9 @@ pub const VERBS_ALL: &[&str] = &[
 ];
 
 /// A kind the API server stores.
-pub trait Resource: Decode + Encode + Schema + TypeMeta + Clone + Default + 'static {
+pub trait Resource:
+    Decode + Encode + Schema + TypeMeta + Clone + Default + PartialEq + std::fmt::Debug + 'static
+{
     const INFO: &'static ResourceInfo;
 
     fn meta(&self) -> &ObjectMeta;

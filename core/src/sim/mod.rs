@@ -1,5 +1,6 @@
 //! The simulated cluster: configuration, topology and the public driver API.
 
+pub mod rng;
 mod topology;
 
 pub use topology::{ClusterConfig, NodeSpecConfig};
