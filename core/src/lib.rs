@@ -9,11 +9,13 @@
 
 pub mod api;
 pub mod apiserver;
+pub mod controllers;
+pub mod kubelet;
 pub mod net;
+pub mod scheduler;
+pub mod sim;
 pub mod store;
 pub mod syntax;
 pub mod value;
-
-pub mod sim;
 
 pub use sim::{Cluster, ClusterConfig, NodeSummary};

@@ -59,6 +59,12 @@ pub struct ApiError {
     pub reason: Reason,
     /// The Status message, e.g. `pods "x" not found`.
     pub message: String,
+    pub details: Box<Details>,
+}
+
+/// The structured part of a failure.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Details {
     /// For Invalid: the kind (`Pod`) and name, and every cause.
     pub kind: String,
     pub name: String,
@@ -78,10 +84,7 @@ impl ApiError {
         ApiError {
             reason,
             message: message.into(),
-            kind: String::new(),
-            name: String::new(),
-            causes: Vec::new(),
-            decode_errors: Vec::new(),
+            details: Box::default(),
         }
     }
 
@@ -128,10 +131,12 @@ impl ApiError {
         ApiError {
             reason: Reason::Invalid,
             message: format!("{kind} \"{name}\" is invalid: {joined}"),
-            kind: info.kind.to_string(),
-            name: name.to_string(),
-            causes,
-            decode_errors: Vec::new(),
+            details: Box::new(Details {
+                kind: info.kind.to_string(),
+                name: name.to_string(),
+                causes,
+                decode_errors: Vec::new(),
+            }),
         }
     }
 

@@ -11,7 +11,7 @@ pub mod events;
 
 use std::rc::Rc;
 
-pub use errors::{ApiError, Reason};
+pub use errors::{ApiError, Details, Reason};
 
 use crate::api::codec::{decode_strict, Decode};
 use crate::api::meta::ObjectMeta;
@@ -187,7 +187,7 @@ impl ApiServer {
                         "{} in version \"{}\" cannot be handled as a {}: {}",
                         info.kind, info.version, info.kind, f.message
                     ));
-                    e.decode_errors = f.errors;
+                    e.details.decode_errors = f.errors;
                     e
                 })?;
                 obj.set_defaults();

@@ -1,9 +1,23 @@
-//! The simulated cluster: configuration, topology and the public driver API.
+//! The simulated cluster: one value that owns the API server and every
+//! component, and moves only when told to. Time jumps from one due task to
+//! the next; watch events fan out to components, which only queue tasks.
 
 pub mod rng;
-mod topology;
+mod timers;
+pub mod topology;
 
+use std::collections::BTreeMap;
+
+pub use timers::{Task, Timers};
 pub use topology::{ClusterConfig, NodeSpecConfig};
+
+use crate::api::corev1::{Namespace, Node};
+use crate::api::meta::ObjectMeta;
+use crate::apiserver::{ApiServer, Millis, TraceEntry, WriteOptions};
+use crate::controllers;
+use crate::kubelet::{Kubelet, KubeletTask};
+use crate::scheduler::Scheduler;
+use crate::store::{Object, WatchEvent};
 
 /// A node as the front end shows it in a list: what `kubectl get nodes`
 /// would print, as data.
@@ -18,58 +32,253 @@ pub struct NodeSummary {
     pub taints: Vec<String>,
 }
 
+/// How long the cluster has existed when a session starts, so nodes and
+/// system objects have the ages a learner sees on a fresh real cluster.
+pub const WARM_UP: Millis = 15 * 60_000;
+
+/// Upper bound of tasks in one `advance_to`, against runaway feedback loops.
+const MAX_TASKS_PER_ADVANCE: u64 = 50_000_000;
+
 /// A simulated Kubernetes cluster.
 pub struct Cluster {
     config: ClusterConfig,
+    api: ApiServer,
+    timers: Timers,
+    scheduler: Scheduler,
+    kubelets: BTreeMap<String, Kubelet>,
+    controllers: controllers::Manager,
+    /// Simulated time at which the session started (after warm-up).
+    start: Millis,
+    tasks_run: u64,
 }
 
 impl Cluster {
-    /// Builds a cluster as kubeadm would: one control plane and the
-    /// configured workers, all Ready.
+    /// Builds a cluster as kubeadm would (one control plane, the configured
+    /// workers) and lets it settle, so it is ready when the session starts.
     pub fn new(config: ClusterConfig) -> Cluster {
-        Cluster { config }
+        let mut c = Cluster {
+            api: ApiServer::new(config.seed),
+            config,
+            timers: Timers::default(),
+            scheduler: Scheduler::new(),
+            kubelets: BTreeMap::new(),
+            controllers: controllers::Manager::new(),
+            start: 0,
+            tasks_run: 0,
+        };
+        c.bootstrap();
+        c.advance_to(WARM_UP);
+        c.start = WARM_UP;
+        c
+    }
+
+    fn bootstrap(&mut self) {
+        for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+            let obj = Namespace {
+                metadata: ObjectMeta {
+                    name: Some(ns.to_string()),
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
+            let mut obj = obj;
+            crate::api::resource::Resource::set_defaults(&mut obj);
+            let _ = self.api.create(obj, &WriteOptions::default());
+        }
+        for (i, node) in self.config.nodes().into_iter().enumerate() {
+            let name = node.name.clone();
+            self.kubelets
+                .insert(name.clone(), Kubelet::new(node, i as u32));
+            // Nodes join a few seconds apart, as `kubeadm join` runs do.
+            self.timers.at(
+                1_000 + (i as Millis) * 3_000,
+                Task::Kubelet(name, KubeletTask::Register),
+            );
+        }
+        self.dispatch();
     }
 
     pub fn config(&self) -> &ClusterConfig {
         &self.config
     }
 
+    /// Simulated milliseconds since the session started.
+    pub fn now(&self) -> Millis {
+        self.api.now() - self.start
+    }
+
+    /// Simulated milliseconds since the cluster was created.
+    pub fn clock(&self) -> Millis {
+        self.api.now()
+    }
+
+    pub fn api(&self) -> &ApiServer {
+        &self.api
+    }
+
+    pub fn api_mut(&mut self) -> &mut ApiServer {
+        &mut self.api
+    }
+
+    pub fn scheduler(&self) -> &Scheduler {
+        &self.scheduler
+    }
+
+    pub fn controllers(&self) -> &controllers::Manager {
+        &self.controllers
+    }
+
+    /// Every write so far, in order.
+    pub fn trace(&self) -> &[TraceEntry] {
+        self.api.trace()
+    }
+
+    /// Tasks run so far (for benchmarks and tests of "no polling").
+    pub fn tasks_run(&self) -> u64 {
+        self.tasks_run
+    }
+
+    /// When the next task is due, in cluster clock time.
+    pub fn next_deadline(&self) -> Option<Millis> {
+        self.timers.next_due()
+    }
+
+    /// Runs everything due up to `t` (cluster clock), then sets the clock to
+    /// `t`.
+    pub fn advance_to(&mut self, t: Millis) {
+        self.dispatch();
+        let mut n = 0;
+        while let Some((due, task)) = self.timers.pop_due(t) {
+            n += 1;
+            if n > MAX_TASKS_PER_ADVANCE {
+                break;
+            }
+            self.api.set_now(due.max(self.api.now()));
+            self.run_task(task);
+            self.dispatch();
+        }
+        if t > self.api.now() {
+            self.api.set_now(t);
+        }
+    }
+
+    /// Advances simulated time by `ms`.
+    pub fn advance_by(&mut self, ms: Millis) {
+        let t = self.api.now().saturating_add(ms.max(0));
+        self.advance_to(t);
+    }
+
+    /// Runs the next due task (jumping the clock to it); false when none.
+    pub fn step(&mut self) -> bool {
+        self.dispatch();
+        let Some(due) = self.timers.next_due() else {
+            return false;
+        };
+        let due = due.max(self.api.now());
+        let Some((_, task)) = self.timers.pop_due(due) else {
+            return false;
+        };
+        self.api.set_now(due);
+        self.run_task(task);
+        self.dispatch();
+        true
+    }
+
+    /// Advances until `done` holds or `limit` ms pass; returns whether it
+    /// held. The check runs after every task.
+    pub fn run_until(&mut self, limit: Millis, mut done: impl FnMut(&Cluster) -> bool) -> bool {
+        let end = self.api.now().saturating_add(limit);
+        self.dispatch();
+        loop {
+            if done(self) {
+                return true;
+            }
+            match self.timers.next_due() {
+                Some(due) if due <= end => {
+                    self.step();
+                }
+                _ => {
+                    self.advance_to(end);
+                    return done(self);
+                }
+            }
+        }
+    }
+
+    fn run_task(&mut self, task: Task) {
+        self.tasks_run += 1;
+        match task {
+            Task::Scheduler(t) => self.scheduler.run(t, &mut self.api, &mut self.timers),
+            Task::Kubelet(node, t) => {
+                if let Some(k) = self.kubelets.get_mut(&node) {
+                    k.run(t, &mut self.api, &mut self.timers);
+                }
+            }
+            Task::Controller(t) => self.controllers.run(t, &mut self.api, &mut self.timers),
+        }
+    }
+
+    /// Delivers pending watch events to every component.
+    fn dispatch(&mut self) {
+        loop {
+            let events = self.api.store.take_events();
+            if events.is_empty() {
+                return;
+            }
+            let now = self.api.now();
+            for ev in &events {
+                self.deliver(ev, now);
+            }
+        }
+    }
+
+    fn deliver(&mut self, ev: &WatchEvent, now: Millis) {
+        self.scheduler.on_event(ev, &mut self.timers, now);
+        self.controllers.on_event(ev, &mut self.timers, now);
+        // Kubelets only hear about their own pods and nodes.
+        let node = match &ev.object {
+            Object::Pod(p) => p.node_name().map(str::to_string).or_else(|| {
+                ev.old.as_ref().and_then(|o| match o {
+                    Object::Pod(old) => old.node_name().map(str::to_string),
+                    _ => None,
+                })
+            }),
+            Object::Node(n) => Some(n.name().to_string()),
+            _ => None,
+        };
+        if let Some(node) = node {
+            if let Some(k) = self.kubelets.get_mut(&node) {
+                k.on_event(ev, &mut self.timers, &self.api);
+            }
+        }
+    }
+
     /// The nodes in name order.
     pub fn nodes(&self) -> Vec<NodeSummary> {
-        let mut nodes: Vec<NodeSummary> = self
-            .config
-            .nodes()
-            .into_iter()
-            .map(|n| NodeSummary {
-                roles: n
-                    .labels
-                    .iter()
-                    .filter_map(|(k, _)| k.strip_prefix("node-role.kubernetes.io/"))
-                    .map(str::to_string)
-                    .collect(),
-                status: "Ready".to_string(),
-                taints: n
-                    .taints
-                    .iter()
-                    .map(|(k, v, e)| {
-                        if v.is_empty() {
-                            format!("{k}:{e}")
-                        } else {
-                            format!("{k}={v}:{e}")
-                        }
-                    })
-                    .collect(),
-                name: n.name,
+        self.api
+            .store
+            .table::<Node>()
+            .iter()
+            .map(|(_, _, n)| {
+                let mut status = n.ready_status().to_string();
+                if n.spec.unschedulable {
+                    status.push_str(",SchedulingDisabled");
+                }
+                NodeSummary {
+                    name: n.name().to_string(),
+                    roles: n.roles(),
+                    status,
+                    taints: n.spec.taints.iter().map(|t| t.to_spec_string()).collect(),
+                }
             })
-            .collect();
-        nodes.sort_by(|a, b| a.name.cmp(&b.name));
-        nodes
+            .collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::corev1::{ConfigMap, ServiceAccount};
 
     #[test]
     fn default_cluster_is_kubeadm_shaped() {
@@ -82,6 +291,33 @@ mod tests {
             nodes[0].taints,
             ["node-role.kubernetes.io/control-plane:NoSchedule"]
         );
+        assert_eq!(nodes[0].status, "Ready");
         assert!(nodes[1].roles.is_empty() && nodes[1].taints.is_empty());
+    }
+
+    #[test]
+    fn every_namespace_gets_a_default_service_account_and_root_ca() {
+        let c = Cluster::new(ClusterConfig::default());
+        for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+            assert!(
+                c.api().store.get::<ServiceAccount>(ns, "default").is_some(),
+                "{ns}"
+            );
+            assert!(
+                c.api()
+                    .store
+                    .get::<ConfigMap>(ns, "kube-root-ca.crt")
+                    .is_some(),
+                "{ns}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_session_starts_after_warm_up() {
+        let mut c = Cluster::new(ClusterConfig::default());
+        assert_eq!(c.now(), 0);
+        c.advance_by(5_000);
+        assert_eq!(c.now(), 5_000);
     }
 }

@@ -9,8 +9,10 @@ pub struct ClusterConfig {
     pub workers: u32,
     /// Allocatable CPU of each worker, in millicores.
     pub worker_cpu_millis: u64,
-    /// Allocatable memory of each worker, in bytes.
+    /// Memory of each worker, in bytes.
     pub worker_memory_bytes: u64,
+    /// Pods each worker accepts (110, as kubeadm's kubelet).
+    pub worker_max_pods: i64,
 }
 
 impl Default for ClusterConfig {
@@ -20,6 +22,7 @@ impl Default for ClusterConfig {
             workers: 2,
             worker_cpu_millis: 2000,
             worker_memory_bytes: 4 * 1024 * 1024 * 1024,
+            worker_max_pods: 110,
         }
     }
 }
@@ -33,6 +36,8 @@ pub struct NodeSpecConfig {
     pub taints: Vec<(String, String, String)>,
     pub cpu_millis: u64,
     pub memory_bytes: u64,
+    /// The kubelet's `maxPods`.
+    pub max_pods: i64,
 }
 
 impl ClusterConfig {
@@ -56,6 +61,7 @@ impl ClusterConfig {
             )],
             cpu_millis: 2000,
             memory_bytes: 4 * 1024 * 1024 * 1024,
+            max_pods: 110,
         }];
         for i in 1..=self.workers {
             nodes.push(NodeSpecConfig {
@@ -64,6 +70,7 @@ impl ClusterConfig {
                 taints: Vec::new(),
                 cpu_millis: self.worker_cpu_millis,
                 memory_bytes: self.worker_memory_bytes,
+                max_pods: self.worker_max_pods,
             });
         }
         nodes
