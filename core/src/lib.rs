@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod syntax;
+pub mod userland;
 pub mod value;
 
 pub mod sim;
