@@ -562,7 +562,9 @@ impl Machine {
             Fd::Out(log, Stream::Stderr),
         );
         let env = self.k.env.clone();
-        self.k.spawn_argv(0, argv, env, "/".to_string(), fds, false)
+        let pid = self.k.spawn_argv(0, argv, env, "/".to_string(), fds, false)?;
+        self.k.run();
+        Ok(pid)
     }
 
     /// Runs an extra process in the container (`kubectl exec`, probes, hooks).
@@ -592,6 +594,7 @@ impl Machine {
             Rc::new(e)
         };
         let pid = self.k.spawn_argv(0, argv, env, "/".to_string(), fds, opts.tty)?;
+        self.k.run();
         Ok(ExecHandle {
             pid,
             output,
@@ -1194,10 +1197,9 @@ impl Proc {
     }
 
     /// Runs `make` as a child process (a subshell, a pipeline stage).
-    pub fn fork(&self, cmdline: &str, make: impl FnOnce(Proc) -> ProgramFuture) -> Pid {
+    pub fn fork(&self, cmdline: &str, fds: Fds, make: impl FnOnce(Proc) -> ProgramFuture) -> Pid {
         let env = self.env.clone();
         let cwd = self.cwd.clone();
-        let fds = self.fds.clone();
         let tty = self.tty;
         let k = self.k.clone();
         self.k.spawn(self.pid, Rc::from(cmdline), |pid| {

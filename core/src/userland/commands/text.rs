@@ -385,7 +385,10 @@ impl Regex {
                 clist = l;
             }
             if clist.is_empty() {
-                break;
+                if matched.is_some() {
+                    break;
+                }
+                continue;
             }
             gen += 1;
             let mut nlist: Vec<(usize, Caps)> = Vec::new();

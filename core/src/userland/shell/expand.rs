@@ -310,10 +310,10 @@ impl Shell {
             let (r, w) = self.p.pipe();
             let mut fds = self.p.fds.clone();
             fds.set(1, Fd::PipeW(w));
-            let copy = self.fork_copy(self.p.reexec(Vec::new(), self.p.env.clone(), self.p.cwd.clone(), fds));
+            let copy = self.fork_copy(self.p.reexec(Vec::new(), self.p.env.clone(), self.p.cwd.clone(), fds.clone()));
             let list = list.clone();
             let cmdline = self.arg0.clone();
-            let pid = self.p.fork(&cmdline, move |child| {
+            let pid = self.p.fork(&cmdline, fds, move |child| {
                 let mut sh = copy;
                 sh.p = child;
                 Box::pin(async move {

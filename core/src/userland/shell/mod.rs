@@ -377,7 +377,8 @@ impl Shell {
         let ao = ao.clone();
         let copy = self.fork_copy(self.p.reexec(Vec::new(), self.p.env.clone(), self.p.cwd.clone(), self.p.fds.clone()));
         let cmdline = self.arg0.clone();
-        let pid = self.p.fork(&cmdline, move |child| {
+        let fds = self.p.fds.clone();
+        let pid = self.p.fork(&cmdline, fds, move |child| {
             let mut sh = copy;
             sh.p = child;
             // Background jobs of a non-interactive shell ignore INT.
@@ -477,10 +478,10 @@ impl Shell {
                 fds.set(1, Fd::PipeW(w));
                 prev = Some(Fd::PipeR(r));
             }
-            let copy = self.fork_copy(self.p.reexec(Vec::new(), self.p.env.clone(), self.p.cwd.clone(), fds));
+            let copy = self.fork_copy(self.p.reexec(Vec::new(), self.p.env.clone(), self.p.cwd.clone(), fds.clone()));
             let cmd = cmd.clone();
             let cmdline = self.arg0.clone();
-            let pid = self.p.fork(&cmdline, move |child| {
+            let pid = self.p.fork(&cmdline, fds, move |child| {
                 let mut sh = copy;
                 sh.p = child;
                 Box::pin(async move {
@@ -553,7 +554,8 @@ impl Shell {
                 let copy = self.fork_copy(self.p.reexec(Vec::new(), self.p.env.clone(), self.p.cwd.clone(), self.p.fds.clone()));
                 let l = l.clone();
                 let cmdline = self.arg0.clone();
-                let pid = self.p.fork(&cmdline, move |child| {
+                let fds = self.p.fds.clone();
+                let pid = self.p.fork(&cmdline, fds, move |child| {
                     let mut sh = copy;
                     sh.p = child;
                     Box::pin(async move {

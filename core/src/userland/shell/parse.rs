@@ -8,7 +8,7 @@ use super::ast::*;
 
 /// Nesting (compound commands, substitutions) deeper than this is refused
 /// rather than risking the stack.
-const MAX_DEPTH: usize = 100;
+const MAX_DEPTH: usize = 50;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {

@@ -205,7 +205,7 @@ pub fn trim(value: &str, pat: &str, suffix: bool, longest: bool) -> String {
     let p = compile(pat);
     let cs: Vec<char> = value.chars().collect();
     let n = cs.len();
-    let cuts: Vec<usize> = if longest == suffix {
+    let cuts: Vec<usize> = if suffix != longest {
         // Shortest suffix / longest prefix: try cut points from the end.
         (0..=n).rev().collect()
     } else {
