@@ -527,7 +527,8 @@ impl Machine {
                 st: RefCell::new(State {
                     now: 0,
                     next_pid: 1,
-                    procs: Vec::new(),
+                    // Most containers only ever have pid 1.
+                    procs: Vec::with_capacity(1),
                     listening: Vec::new(),
                 }),
                 fs: RefCell::new(Fs::new(&config.image)),
@@ -774,6 +775,7 @@ impl Kernel {
         let mut st = self.st.borrow_mut();
         let now = st.now;
         let uid = 0;
+        st.procs.reserve_exact(1);
         st.procs.push(ProcEntry {
             pid,
             ppid,

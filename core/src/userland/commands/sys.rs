@@ -9,7 +9,6 @@ applet!(printf, printf_main);
 applet!(true_, true_main);
 applet!(false_, false_main);
 applet!(test, test_main);
-applet!(sleep, sleep_main);
 applet!(date, date_main);
 applet!(hostname, hostname_main);
 applet!(env, env_main);
@@ -26,7 +25,6 @@ applet!(basename, basename_main);
 applet!(dirname, dirname_main);
 applet!(which, which_main);
 applet!(pwd, pwd_main);
-applet!(pause, pause_main);
 
 fn args(p: &Proc) -> Vec<String> {
     p.argv.iter().skip(1).cloned().collect()
@@ -118,33 +116,58 @@ pub fn parse_duration(s: &str) -> Result<Option<u64>, ()> {
     Ok(Some(ms as u64))
 }
 
-async fn sleep_main(p: Proc) -> ExitStatus {
-    let a = args(&p);
-    if a.is_empty() {
-        return usage(&p, "sleep [N]...\n\nPause for a time equal to the total of the args given, where each arg can\nhave an optional suffix of (s)econds, (m)inutes, (h)ours, or (d)ays").await;
+/// What `sleep`'s arguments ask for.
+enum SleepFor {
+    Millis(u64),
+    Forever,
+    Usage,
+    Invalid(String),
+}
+
+fn sleep_args(argv: &[String]) -> SleepFor {
+    if argv.len() < 2 {
+        return SleepFor::Usage;
     }
     let mut total: Option<u64> = Some(0);
-    for x in &a {
+    for x in &argv[1..] {
         match parse_duration(x) {
             Ok(Some(ms)) => total = total.map(|t| t.saturating_add(ms)),
             Ok(None) => total = None,
-            Err(()) => {
-                complain(&p, &format!("invalid number '{x}'")).await;
-                return ExitStatus::FAILURE;
-            }
+            Err(()) => return SleepFor::Invalid(x.clone()),
         }
     }
-    match total {
-        Some(ms) => {
-            p.sleep(ms).await;
-            ExitStatus::SUCCESS
+    total.map_or(SleepFor::Forever, SleepFor::Millis)
+}
+
+/// `sleep`: each outcome gets its own small future, so a sleeping
+/// container holds little more than its process.
+pub fn sleep(mut p: Proc) -> crate::userland::proc::ProgramFuture {
+    match sleep_args(&p.argv) {
+        SleepFor::Millis(ms) => {
+            p.argv = Vec::new();
+            Box::pin(async move {
+                p.sleep(ms).await;
+                ExitStatus::SUCCESS
+            })
         }
-        None => p.pause().await,
+        SleepFor::Forever => {
+            p.argv = Vec::new();
+            Box::pin(async move { p.pause().await })
+        }
+        SleepFor::Usage => Box::pin(async move {
+            usage(&p, "sleep [N]...\n\nPause for a time equal to the total of the args given, where each arg can\nhave an optional suffix of (s)econds, (m)inutes, (h)ours, or (d)ays").await
+        }),
+        SleepFor::Invalid(x) => Box::pin(async move {
+            complain(&p, &format!("invalid number '{x}'")).await;
+            ExitStatus::FAILURE
+        }),
     }
 }
 
-async fn pause_main(p: Proc) -> ExitStatus {
-    p.pause().await
+/// `pause`: blocks until a signal ends it.
+pub fn pause(mut p: Proc) -> crate::userland::proc::ProgramFuture {
+    p.argv = Vec::new();
+    Box::pin(async move { p.pause().await })
 }
 
 /// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar.
