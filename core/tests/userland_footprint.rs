@@ -4,7 +4,9 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicIsize, Ordering};
 
-use podlab_core::userland::{busybox_applet_names, busybox_registry, FakeOutside, Image, Machine, MachineConfig, Output};
+use podlab_core::userland::{
+    busybox_applet_names, busybox_registry, FakeOutside, Image, Machine, MachineConfig, Output,
+};
 
 /// Counts live heap bytes so the test can measure one container.
 struct Counting;
@@ -33,8 +35,10 @@ fn an_idle_container_costs_well_under_a_kilobyte() {
     let registry = Rc::new(busybox_registry());
     let outside: Rc<dyn podlab_core::userland::Outside> = Rc::new(FakeOutside::new());
     let log = Output::new();
-    let cases: [(&str, &Image, &[&str]); 2] =
-        [("sleep infinity", &busybox, &["sleep", "infinity"]), ("the pause image", &pause_image, &["/pause"])];
+    let cases: [(&str, &Image, &[&str]); 2] = [
+        ("sleep infinity", &busybox, &["sleep", "infinity"]),
+        ("the pause image", &pause_image, &["/pause"]),
+    ];
     for (name, image, argv) in cases {
         let before = LIVE.load(Ordering::Relaxed);
         let mut m = Machine::new(MachineConfig {
@@ -44,12 +48,17 @@ fn an_idle_container_costs_well_under_a_kilobyte() {
             outside: outside.clone(),
             registry: registry.clone(),
         });
-        m.start(argv.iter().map(|s| s.to_string()).collect(), log.clone()).expect("starts");
+        m.start(argv.iter().map(|s| s.to_string()).collect(), log.clone())
+            .expect("starts");
         m.advance_to(1_000);
         let used = LIVE.load(Ordering::Relaxed) - before;
         assert!(m.next_wake().is_none(), "{name}: blocked forever");
         assert!(used < 1024, "{name}: an idle container holds {used} bytes");
         drop(m);
-        assert_eq!(LIVE.load(Ordering::Relaxed), before, "{name}: dropping the machine frees everything");
+        assert_eq!(
+            LIVE.load(Ordering::Relaxed),
+            before,
+            "{name}: dropping the machine frees everything"
+        );
     }
 }

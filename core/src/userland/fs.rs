@@ -221,7 +221,18 @@ impl Image {
     /// in `/bin`.
     pub fn busybox(applets: &[&str]) -> Image {
         let mut b = Image::builder();
-        for d in ["bin", "dev", "etc", "home", "proc", "root", "sys", "usr/sbin", "var/spool/mail", "var/www"] {
+        for d in [
+            "bin",
+            "dev",
+            "etc",
+            "home",
+            "proc",
+            "root",
+            "sys",
+            "usr/sbin",
+            "var/spool/mail",
+            "var/www",
+        ] {
             b = b.dir(d, 0o755);
         }
         b = b.dir("tmp", 0o1777).dir("root", 0o700);
@@ -475,7 +486,7 @@ impl Fs {
             read_only,
         });
         // Longest mount point first, so lookups find the innermost mount.
-        self.mounts.sort_by(|a, b| b.at.len().cmp(&a.at.len()));
+        self.mounts.sort_by_key(|m| std::cmp::Reverse(m.at.len()));
     }
 
     fn place(&self, comps: &[String]) -> Place {
@@ -500,7 +511,12 @@ impl Fs {
     /// Resolves `path` (relative to `cwd`) to canonical components,
     /// following symlinks in every component and, if `follow_last`, in the
     /// last one. The last component need not exist.
-    pub fn resolve(&self, cwd: &str, path: &str, follow_last: bool) -> Result<Vec<String>, FsError> {
+    pub fn resolve(
+        &self,
+        cwd: &str,
+        path: &str,
+        follow_last: bool,
+    ) -> Result<Vec<String>, FsError> {
         if path.is_empty() {
             return Err(FsError::NotFound);
         }
@@ -542,12 +558,16 @@ impl Fs {
 
     pub fn stat(&self, cwd: &str, path: &str) -> Result<Stat, FsError> {
         let comps = self.resolve(cwd, path, true)?;
-        self.node_at(&comps).map(|n| n.stat()).ok_or(FsError::NotFound)
+        self.node_at(&comps)
+            .map(|n| n.stat())
+            .ok_or(FsError::NotFound)
     }
 
     pub fn lstat(&self, cwd: &str, path: &str) -> Result<Stat, FsError> {
         let comps = self.resolve(cwd, path, false)?;
-        self.node_at(&comps).map(|n| n.stat()).ok_or(FsError::NotFound)
+        self.node_at(&comps)
+            .map(|n| n.stat())
+            .ok_or(FsError::NotFound)
     }
 
     pub fn exists(&self, cwd: &str, path: &str) -> bool {
@@ -610,7 +630,14 @@ impl Fs {
 
     /// Writes a file: truncating (`append == false`) or appending, creating
     /// it (mode 0644, owner root) when missing.
-    pub fn write(&mut self, cwd: &str, path: &str, data: &[u8], append: bool, now: i64) -> Result<(), FsError> {
+    pub fn write(
+        &mut self,
+        cwd: &str,
+        path: &str,
+        data: &[u8],
+        append: bool,
+        now: i64,
+    ) -> Result<(), FsError> {
         let comps = self.resolve(cwd, path, true)?;
         if let Some(Node::File(_)) = self.node_at(&comps) {
             if self.mounts.iter().any(|m| m.at == comps) {
@@ -765,7 +792,9 @@ impl Fs {
         }
         match (self.node_at(&dst), &node) {
             (Some(Node::Dir(_)), Node::File(_) | Node::Link(_)) => return Err(FsError::IsDir),
-            (Some(Node::Dir(d)), Node::Dir(_)) if !d.entries.is_empty() => return Err(FsError::NotEmpty),
+            (Some(Node::Dir(d)), Node::Dir(_)) if !d.entries.is_empty() => {
+                return Err(FsError::NotEmpty)
+            }
             (Some(Node::File(_) | Node::Link(_)), Node::Dir(_)) => return Err(FsError::NotDir),
             _ => {}
         }
@@ -798,7 +827,13 @@ impl Fs {
         })
     }
 
-    pub fn symlink(&mut self, cwd: &str, target: &str, path: &str, now: i64) -> Result<(), FsError> {
+    pub fn symlink(
+        &mut self,
+        cwd: &str,
+        target: &str,
+        path: &str,
+        now: i64,
+    ) -> Result<(), FsError> {
         let comps = self.resolve(cwd, path, false)?;
         if self.node_at(&comps).is_some() {
             return Err(FsError::Exists);
@@ -851,7 +886,10 @@ fn dir_mut<'a>(root: &'a mut Node, rel: &[String]) -> Result<&'a mut Dir, FsErro
         let Node::Dir(d) = cur else {
             return Err(FsError::NotDir);
         };
-        cur = Rc::make_mut(d).entries.get_mut(c).ok_or(FsError::NotFound)?;
+        cur = Rc::make_mut(d)
+            .entries
+            .get_mut(c)
+            .ok_or(FsError::NotFound)?;
     }
     match cur {
         Node::Dir(d) => Ok(Rc::make_mut(d)),
@@ -901,7 +939,12 @@ mod tests {
         a.write("/", "/data/f", b"x", false, 1).unwrap();
         b.write("/shared", "f", b"y", true, 2).unwrap();
         assert_eq!(a.read("/", "/data/f").unwrap(), b"xy");
-        let names: Vec<String> = b.list("/", "/shared").unwrap().into_iter().map(|(n, _)| n).collect();
+        let names: Vec<String> = b
+            .list("/", "/shared")
+            .unwrap()
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
         assert_eq!(names, ["f"]);
     }
 
@@ -911,7 +954,10 @@ mod tests {
         let cm = Volume::from_image(Image::builder().file("key", "v", 0o644).build());
         a.mount("/config", cm, true);
         assert_eq!(a.read("/", "/config/key").unwrap(), b"v");
-        assert_eq!(a.write("/", "/config/key", b"x", false, 1), Err(FsError::ReadOnly));
+        assert_eq!(
+            a.write("/", "/config/key", b"x", false, 1),
+            Err(FsError::ReadOnly)
+        );
         assert_eq!(a.unlink("/", "/config/key", 1), Err(FsError::ReadOnly));
         assert_eq!(a.mkdir("/", "/config/d", 0o755, 1), Err(FsError::ReadOnly));
     }
@@ -920,13 +966,25 @@ mod tests {
     fn errors_match_the_kernel() {
         let mut a = Fs::new(&image());
         let cases: Vec<(&str, Result<(), FsError>)> = vec![
-            ("mkdir with a missing parent", a.mkdir("/", "/a/b", 0o755, 0)),
+            (
+                "mkdir with a missing parent",
+                a.mkdir("/", "/a/b", 0o755, 0),
+            ),
             ("mkdir of an existing dir", a.mkdir("/", "/tmp", 0o755, 0)),
-            ("write under a file", a.write("/", "/etc/motd/x", b"", false, 0)),
+            (
+                "write under a file",
+                a.write("/", "/etc/motd/x", b"", false, 0),
+            ),
             ("rmdir of a non-empty dir", a.rmdir("/", "/etc", 0)),
             ("unlink of a dir", a.unlink("/", "/tmp", 0)),
         ];
-        let want = [FsError::NotFound, FsError::Exists, FsError::NotDir, FsError::NotEmpty, FsError::IsDir];
+        let want = [
+            FsError::NotFound,
+            FsError::Exists,
+            FsError::NotDir,
+            FsError::NotEmpty,
+            FsError::IsDir,
+        ];
         for ((name, got), want) in cases.into_iter().zip(want) {
             assert_eq!(got, Err(want), "{name}");
         }

@@ -17,6 +17,6 @@ pub use commands::{busybox_applet_names, busybox_registry};
 pub use fs::{Fs, FsError, Image, Volume};
 pub use outside::{FakeOutside, Outside};
 pub use proc::{
-    ExecHandle, ExecOptions, ExitStatus, Machine, MachineConfig, Millis, Output, Pid, Program, ProgramFuture, Registry,
-    Signal, Stdin, Stream,
+    ExecHandle, ExecOptions, ExitStatus, Machine, MachineConfig, Millis, Output, Pid, Program,
+    ProgramFuture, Registry, Signal, Stdin, Stream,
 };

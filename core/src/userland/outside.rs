@@ -168,9 +168,12 @@ impl Outside for FakeOutside {
     }
 
     fn http(&self, ip: Ipv4Addr, port: u16, _request: &HttpRequest) -> HttpReply {
-        self.open_ports.get(&(ip, port)).cloned().unwrap_or(HttpReply {
-            after_ms: 0,
-            outcome: HttpOutcome::Refused,
-        })
+        self.open_ports
+            .get(&(ip, port))
+            .cloned()
+            .unwrap_or(HttpReply {
+                after_ms: 0,
+                outcome: HttpOutcome::Refused,
+            })
     }
 }

@@ -122,7 +122,10 @@ impl Signal {
 
     /// Whether the default action ends the process.
     fn default_terminates(self) -> bool {
-        !matches!(self, Signal::Chld | Signal::Cont | Signal::Winch | Signal::Stop)
+        !matches!(
+            self,
+            Signal::Chld | Signal::Cont | Signal::Winch | Signal::Stop
+        )
     }
 }
 
@@ -435,7 +438,10 @@ impl Registry {
     }
 
     pub fn get(&self, name: &str) -> Option<Program> {
-        self.programs.iter().find(|(n, _)| &**n == name).map(|(_, p)| *p)
+        self.programs
+            .iter()
+            .find(|(n, _)| &**n == name)
+            .map(|(_, p)| *p)
     }
 
     pub fn names(&self) -> Vec<Rc<str>> {
@@ -563,7 +569,9 @@ impl Machine {
             Fd::Out(log, Stream::Stderr),
         );
         let env = self.k.env.clone();
-        let pid = self.k.spawn_argv(0, argv, env, "/".to_string(), fds, false)?;
+        let pid = self
+            .k
+            .spawn_argv(0, argv, env, "/".to_string(), fds, false)?;
         self.k.run();
         Ok(pid)
     }
@@ -594,7 +602,9 @@ impl Machine {
             }
             Rc::new(e)
         };
-        let pid = self.k.spawn_argv(0, argv, env, "/".to_string(), fds, opts.tty)?;
+        let pid = self
+            .k
+            .spawn_argv(0, argv, env, "/".to_string(), fds, opts.tty)?;
         self.k.run();
         Ok(ExecHandle {
             pid,
@@ -610,7 +620,13 @@ impl Machine {
 
     /// `None` while running (or unknown), the exit status once it ended.
     pub fn exit_status(&self, pid: Pid) -> Option<ExitStatus> {
-        self.k.st.borrow().procs.iter().find(|p| p.pid == pid).and_then(|p| p.status)
+        self.k
+            .st
+            .borrow()
+            .procs
+            .iter()
+            .find(|p| p.pid == pid)
+            .and_then(|p| p.status)
     }
 
     pub fn is_running(&self, pid: Pid) -> bool {
@@ -626,7 +642,10 @@ impl Machine {
     /// [`Machine::start`], returning its status.
     pub fn reap(&mut self, pid: Pid) -> Option<ExitStatus> {
         let mut st = self.k.st.borrow_mut();
-        let i = st.procs.iter().position(|p| p.pid == pid && p.status.is_some())?;
+        let i = st
+            .procs
+            .iter()
+            .position(|p| p.pid == pid && p.status.is_some())?;
         st.procs.remove(i).status
     }
 
@@ -702,17 +721,22 @@ impl Kernel {
         } else {
             path_var
                 .split(':')
-                .map(|d| if d.is_empty() { ".".to_string() } else { d.to_string() })
+                .map(|d| {
+                    if d.is_empty() {
+                        ".".to_string()
+                    } else {
+                        d.to_string()
+                    }
+                })
                 .map(|d| format!("{}/{name}", d.trim_end_matches('/')))
                 .collect()
         };
         for c in &candidates {
             match fs.stat(cwd, c) {
-                Ok(st) if st.is_dir() => {
-                    if name.contains('/') {
-                        return Err(SpawnError::IsDir(name.to_string()));
-                    }
+                Ok(st) if st.is_dir() && name.contains('/') => {
+                    return Err(SpawnError::IsDir(name.to_string()));
                 }
+                Ok(st) if st.is_dir() => {}
                 Ok(st) if st.is_executable() => {
                     if let Some(p) = st.program.as_deref().and_then(|p| self.registry.get(p)) {
                         return Ok(p);
@@ -725,7 +749,9 @@ impl Kernel {
                     }
                     return Err(SpawnError::NotExecutable(name.to_string()));
                 }
-                Ok(_) if name.contains('/') => return Err(SpawnError::NotExecutable(name.to_string())),
+                Ok(_) if name.contains('/') => {
+                    return Err(SpawnError::NotExecutable(name.to_string()))
+                }
                 _ => {}
             }
         }
@@ -764,7 +790,12 @@ impl Kernel {
         }))
     }
 
-    fn spawn(self: &Rc<Self>, ppid: Pid, cmdline: Rc<str>, make: impl FnOnce(Pid) -> ProgramFuture) -> Pid {
+    fn spawn(
+        self: &Rc<Self>,
+        ppid: Pid,
+        cmdline: Rc<str>,
+        make: impl FnOnce(Pid) -> ProgramFuture,
+    ) -> Pid {
         let pid = {
             let mut st = self.st.borrow_mut();
             let pid = st.next_pid;
@@ -846,10 +877,17 @@ impl Kernel {
                 c.ppid = if pid == 1 { 0 } else { 1 };
             }
             if pid == 1 {
-                killed = st.procs.iter().filter(|c| c.status.is_none()).map(|c| c.pid).collect();
+                killed = st
+                    .procs
+                    .iter()
+                    .filter(|c| c.status.is_none())
+                    .map(|c| c.pid)
+                    .collect();
             }
             // Ended children of an ended parent will never be waited for.
-            let parent_gone = |st: &State, pp: Pid| pp != 0 && !st.procs.iter().any(|x| x.pid == pp && x.status.is_none());
+            let parent_gone = |st: &State, pp: Pid| {
+                pp != 0 && !st.procs.iter().any(|x| x.pid == pp && x.status.is_none())
+            };
             let gone: Vec<Pid> = st
                 .procs
                 .iter()
@@ -876,7 +914,10 @@ impl Kernel {
                         p.runnable = true;
                     }
                 }
-                let pick = st.procs.iter_mut().find(|p| p.runnable && p.future.is_some());
+                let pick = st
+                    .procs
+                    .iter_mut()
+                    .find(|p| p.runnable && p.future.is_some());
                 pick.map(|p| {
                     p.runnable = false;
                     p.wake_at = None;
@@ -970,7 +1011,10 @@ impl Proc {
     }
 
     pub fn getenv(&self, name: &str) -> Option<&str> {
-        self.env.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.env
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn processes(&self) -> Vec<ProcInfo> {
@@ -1078,7 +1122,9 @@ impl Proc {
             }
             Fd::File(path) => {
                 let now = self.wall_secs();
-                self.fs_mut().write("/", path, data, true, now).map_err(WriteError::Fs)
+                self.fs_mut()
+                    .write("/", path, data, true, now)
+                    .map_err(WriteError::Fs)
             }
             Fd::PipeW(w) => {
                 let mut off = 0;
@@ -1177,7 +1223,13 @@ impl Proc {
 
     /// Starts a program by argv, resolving `argv[0]` against this
     /// process's `PATH`.
-    pub fn spawn(&self, argv: Vec<String>, env: Rc<Vec<(String, String)>>, cwd: String, fds: Fds) -> Result<Pid, SpawnError> {
+    pub fn spawn(
+        &self,
+        argv: Vec<String>,
+        env: Rc<Vec<(String, String)>>,
+        cwd: String,
+        fds: Fds,
+    ) -> Result<Pid, SpawnError> {
         self.k.spawn_argv(self.pid, argv, env, cwd, fds, false)
     }
 
@@ -1189,7 +1241,12 @@ impl Proc {
     /// The path `name` resolves to in `path_var` (for `which`/`command -v`).
     pub fn find_in_path(&self, name: &str, path_var: &str) -> Option<String> {
         if name.contains('/') {
-            return self.fs().stat(&self.cwd, name).ok().filter(|s| s.is_executable()).map(|_| name.to_string());
+            return self
+                .fs()
+                .stat(&self.cwd, name)
+                .ok()
+                .filter(|s| s.is_executable())
+                .map(|_| name.to_string());
         }
         let fs = self.fs();
         path_var
@@ -1228,7 +1285,13 @@ impl Proc {
     }
 
     /// A `Proc` for this same pid running another program (`exec`).
-    pub fn reexec(&self, argv: Vec<String>, env: Rc<Vec<(String, String)>>, cwd: String, fds: Fds) -> Proc {
+    pub fn reexec(
+        &self,
+        argv: Vec<String>,
+        env: Rc<Vec<(String, String)>>,
+        cwd: String,
+        fds: Fds,
+    ) -> Proc {
         Proc {
             pid: self.pid,
             argv,
@@ -1247,7 +1310,11 @@ impl Proc {
 
     fn poll_child(&self, pid: Pid) -> Poll<Option<ExitStatus>> {
         let mut st = self.k.st.borrow_mut();
-        let Some(i) = st.procs.iter().position(|p| p.pid == pid && p.ppid == self.pid) else {
+        let Some(i) = st
+            .procs
+            .iter()
+            .position(|p| p.pid == pid && p.ppid == self.pid)
+        else {
             return Poll::Ready(None);
         };
         match st.procs[i].status {
@@ -1276,7 +1343,12 @@ impl Proc {
 
     /// Whether `pid` is a child of this process that has not been reaped.
     pub fn is_child(&self, pid: Pid) -> bool {
-        self.k.st.borrow().procs.iter().any(|p| p.pid == pid && p.ppid == self.pid)
+        self.k
+            .st
+            .borrow()
+            .procs
+            .iter()
+            .any(|p| p.pid == pid && p.ppid == self.pid)
     }
 
     /// Sends a signal; false if there is no such process.

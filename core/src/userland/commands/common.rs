@@ -137,7 +137,11 @@ fn pad(s: String, width: usize, left: bool, zero: bool) -> String {
     if left {
         format!("{s}{}", " ".repeat(fill))
     } else if zero {
-        let (sign, digits) = if s.starts_with('-') || s.starts_with('+') { s.split_at(1) } else { ("", s.as_str()) };
+        let (sign, digits) = if s.starts_with('-') || s.starts_with('+') {
+            s.split_at(1)
+        } else {
+            ("", s.as_str())
+        };
         format!("{sign}{}{digits}", "0".repeat(fill))
     } else {
         format!("{}{s}", " ".repeat(fill))
@@ -318,15 +322,45 @@ pub struct TestError(pub String);
 fn is_binop(s: &str) -> bool {
     matches!(
         s,
-        "=" | "==" | "!=" | "-eq" | "-ne" | "-lt" | "-le" | "-gt" | "-ge" | "<" | ">" | "-nt" | "-ot" | "-ef"
+        "=" | "=="
+            | "!="
+            | "-eq"
+            | "-ne"
+            | "-lt"
+            | "-le"
+            | "-gt"
+            | "-ge"
+            | "<"
+            | ">"
+            | "-nt"
+            | "-ot"
+            | "-ef"
     )
 }
 
 fn is_unop(s: &str) -> bool {
     matches!(
         s,
-        "-e" | "-f" | "-d" | "-s" | "-r" | "-w" | "-x" | "-L" | "-h" | "-n" | "-z" | "-b" | "-c" | "-p" | "-S" | "-t"
-            | "-g" | "-u" | "-k" | "-O" | "-G"
+        "-e" | "-f"
+            | "-d"
+            | "-s"
+            | "-r"
+            | "-w"
+            | "-x"
+            | "-L"
+            | "-h"
+            | "-n"
+            | "-z"
+            | "-b"
+            | "-c"
+            | "-p"
+            | "-S"
+            | "-t"
+            | "-g"
+            | "-u"
+            | "-k"
+            | "-O"
+            | "-G"
     )
 }
 
@@ -339,7 +373,9 @@ struct TestP<'a> {
 }
 
 fn test_num(s: &str) -> Result<i64, TestError> {
-    s.trim().parse::<i64>().map_err(|_| TestError(format!("{s}: bad number")))
+    s.trim()
+        .parse::<i64>()
+        .map_err(|_| TestError(format!("{s}: bad number")))
 }
 
 impl TestP<'_> {
@@ -409,7 +445,10 @@ impl TestP<'_> {
             "-n" => !arg.is_empty(),
             "-z" => arg.is_empty(),
             "-t" => false,
-            "-L" | "-h" => self.fs.lstat(self.cwd, arg).is_ok_and(|s| s.kind == Kind::Link),
+            "-L" | "-h" => self
+                .fs
+                .lstat(self.cwd, arg)
+                .is_ok_and(|s| s.kind == Kind::Link),
             _ => {
                 let Ok(st) = self.fs.stat(self.cwd, arg) else {
                     return false;
@@ -440,7 +479,11 @@ impl TestP<'_> {
                 match op {
                     "-nt" => ma > mb,
                     "-ot" => ma < mb && ma.is_some(),
-                    _ => ma.is_some() && self.fs.resolve(self.cwd, a, true).ok() == self.fs.resolve(self.cwd, b, true).ok(),
+                    _ => {
+                        ma.is_some()
+                            && self.fs.resolve(self.cwd, a, true).ok()
+                                == self.fs.resolve(self.cwd, b, true).ok()
+                    }
                 }
             }
             _ => {
@@ -481,9 +524,9 @@ pub fn test_eval(args: &[String], fs: &Fs, cwd: &str) -> Result<bool, TestError>
 /// `kill -l`: the signal table as busybox prints it.
 pub fn kill_list() -> String {
     const NAMES: [&str; 31] = [
-        "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM",
-        "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH",
-        "POLL", "PWR", "SYS",
+        "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2",
+        "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG",
+        "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "POLL", "PWR", "SYS",
     ];
     let mut s = String::new();
     for (i, n) in NAMES.iter().enumerate() {
@@ -505,7 +548,11 @@ impl Opts {
         self.flags.contains(&c)
     }
     pub fn value(&self, c: char) -> Option<&str> {
-        self.values.iter().rev().find(|(k, _)| *k == c).map(|(_, v)| v.as_str())
+        self.values
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == c)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -602,7 +649,11 @@ mod tests {
         let cases = [
             ("plain words", vec!["a", "b"], "a b\n"),
             ("no newline", vec!["-n", "a"], "a"),
-            ("escapes with -e", vec!["-e", "a\\tb\\n", "-n", "x"], "a\tb\n -n x\n"),
+            (
+                "escapes with -e",
+                vec!["-e", "a\\tb\\n", "-n", "x"],
+                "a\tb\n -n x\n",
+            ),
             ("escapes ignored without -e", vec!["a\\nb"], "a\\nb\n"),
             ("backslash c stops output", vec!["-e", "a\\cb"], "a"),
             ("not an option", vec!["-x", "a"], "-x a\n"),
@@ -615,7 +666,13 @@ mod tests {
     #[test]
     fn printf_matches_busybox() {
         let cases = [
-            ("mixed conversions", "%s-%d-%5s|%-3s|%x %o %c %%\\n", vec!["a", "42", "r", "l", "255", "8", "xyz"], "a-42-    r|l  |ff 10 x %\n", 0),
+            (
+                "mixed conversions",
+                "%s-%d-%5s|%-3s|%x %o %c %%\\n",
+                vec!["a", "42", "r", "l", "255", "8", "xyz"],
+                "a-42-    r|l  |ff 10 x %\n",
+                0,
+            ),
             ("format reuse", "%s\\n", vec!["a", "b", "c"], "a\nb\nc\n", 0),
             ("bad number", "%d\\n", vec!["abc"], "0\n", 1),
             ("zero padding", "%05d", vec!["42"], "00042", 0),
@@ -630,7 +687,10 @@ mod tests {
 
     #[test]
     fn test_evaluates_expressions() {
-        let img = Image::builder().file("etc/x", "1", 0o644).dir("tmp", 0o777).build();
+        let img = Image::builder()
+            .file("etc/x", "1", 0o644)
+            .dir("tmp", 0o777)
+            .build();
         let fs = Fs::new(&img);
         let cases: Vec<(&str, Vec<&str>, Result<bool, TestError>)> = vec![
             ("file exists", vec!["-f", "/etc/x"], Ok(true)),
@@ -638,10 +698,18 @@ mod tests {
             ("negation", vec!["!", "-d", "/etc/x"], Ok(true)),
             ("string equality", vec!["a", "=", "a"], Ok(true)),
             ("integer comparison", vec!["3", "-gt", "10"], Ok(false)),
-            ("and/or", vec!["-n", "x", "-a", "-z", "", "-o", "a", "=", "b"], Ok(true)),
+            (
+                "and/or",
+                vec!["-n", "x", "-a", "-z", "", "-o", "a", "=", "b"],
+                Ok(true),
+            ),
             ("empty string is false", vec![""], Ok(false)),
             ("lone -n is a non-empty string", vec!["-n"], Ok(true)),
-            ("bad number", vec!["a", "-lt", "3"], Err(TestError("a: bad number".into()))),
+            (
+                "bad number",
+                vec!["a", "-lt", "3"],
+                Err(TestError("a: bad number".into())),
+            ),
         ];
         for (name, args, want) in cases {
             assert_eq!(test_eval(&s(&args), &fs, "/"), want, "{name}");

@@ -27,7 +27,9 @@ fn args(p: &Proc) -> Vec<String> {
 
 /// Writes to stdout; a broken pipe ends the applet as SIGPIPE would.
 async fn out(p: &Proc, data: &[u8]) -> Result<(), ExitStatus> {
-    p.write(1, data).await.map_err(|_| ExitStatus::Signaled(Signal::Pipe))
+    p.write(1, data)
+        .await
+        .map_err(|_| ExitStatus::Signaled(Signal::Pipe))
 }
 
 async fn cat_main(p: Proc) -> ExitStatus {
@@ -78,13 +80,41 @@ fn mode_string(st: &Stat) -> String {
         Kind::File => '-',
     });
     let m = st.meta.mode;
-    let bits = [(0o400, 'r'), (0o200, 'w'), (0o100, 'x'), (0o40, 'r'), (0o20, 'w'), (0o10, 'x'), (0o4, 'r'), (0o2, 'w'), (0o1, 'x')];
+    let bits = [
+        (0o400, 'r'),
+        (0o200, 'w'),
+        (0o100, 'x'),
+        (0o40, 'r'),
+        (0o20, 'w'),
+        (0o10, 'x'),
+        (0o4, 'r'),
+        (0o2, 'w'),
+        (0o1, 'x'),
+    ];
     for (i, (b, c)) in bits.iter().enumerate() {
         let on = m & b != 0;
         let ch = match i {
-            2 if m & 0o4000 != 0 => if on { 's' } else { 'S' },
-            5 if m & 0o2000 != 0 => if on { 's' } else { 'S' },
-            8 if m & 0o1000 != 0 => if on { 't' } else { 'T' },
+            2 if m & 0o4000 != 0 => {
+                if on {
+                    's'
+                } else {
+                    'S'
+                }
+            }
+            5 if m & 0o2000 != 0 => {
+                if on {
+                    's'
+                } else {
+                    'S'
+                }
+            }
+            8 if m & 0o1000 != 0 => {
+                if on {
+                    't'
+                } else {
+                    'T'
+                }
+            }
             _ if on => *c,
             _ => '-',
         };
@@ -187,7 +217,11 @@ async fn ls_main(p: Proc) -> ExitStatus {
     let mut queue: Vec<String> = dirs;
     let mut first = files.is_empty();
     let mut guard = 0;
-    while let Some(d) = if queue.is_empty() { None } else { Some(queue.remove(0)) } {
+    while let Some(d) = if queue.is_empty() {
+        None
+    } else {
+        Some(queue.remove(0))
+    } {
         guard += 1;
         if guard > 10_000 {
             break;
@@ -223,14 +257,22 @@ async fn ls_main(p: Proc) -> ExitStatus {
             shown.push((n, st));
         }
         if long {
-            let blocks: u64 = shown.iter().filter(|(n, _)| n != "." && n != "..").map(|(_, s)| s.size.div_ceil(1024) * 4 / 4).sum();
+            let blocks: u64 = shown
+                .iter()
+                .filter(|(n, _)| n != "." && n != "..")
+                .map(|(_, s)| s.size.div_ceil(1024) * 4 / 4)
+                .sum();
             text.push_str(&format!("total {blocks}\n"));
         }
         let mut subdirs = Vec::new();
         for (n, st) in &shown {
             text.push_str(&fmt(n, st));
             if recursive && st.is_dir() && n != "." && n != ".." {
-                subdirs.push(if d.ends_with('/') { format!("{d}{n}") } else { format!("{d}/{n}") });
+                subdirs.push(if d.ends_with('/') {
+                    format!("{d}{n}")
+                } else {
+                    format!("{d}/{n}")
+                });
             }
         }
         subdirs.extend(queue);
@@ -247,7 +289,10 @@ async fn mkdir_main(p: Proc) -> ExitStatus {
         Ok(o) => o,
         Err(c) => return bad_option(&p, c).await,
     };
-    let mode = opts.value('m').and_then(|m| u16::from_str_radix(m, 8).ok()).unwrap_or(0o755);
+    let mode = opts
+        .value('m')
+        .and_then(|m| u16::from_str_radix(m, 8).ok())
+        .unwrap_or(0o755);
     let now = p.wall_secs();
     let mut status = ExitStatus::SUCCESS;
     for d in &opts.operands {
@@ -262,14 +307,22 @@ async fn mkdir_main(p: Proc) -> ExitStatus {
                 match exists {
                     Ok(st) if st.is_dir() => continue,
                     Ok(_) => {
-                        complain(&p, &format!("can't create directory '{d}': {}", FsError::Exists.text())).await;
+                        complain(
+                            &p,
+                            &format!("can't create directory '{d}': {}", FsError::Exists.text()),
+                        )
+                        .await;
                         status = ExitStatus::FAILURE;
                         break;
                     }
                     Err(_) => {
                         let r = p.fs_mut().mkdir("/", &path, mode, now);
                         if let Err(e) = r {
-                            complain(&p, &format!("can't create directory '{path}': {}", e.text())).await;
+                            complain(
+                                &p,
+                                &format!("can't create directory '{path}': {}", e.text()),
+                            )
+                            .await;
                             status = ExitStatus::FAILURE;
                             break;
                         }
@@ -321,18 +374,33 @@ async fn touch_main(p: Proc) -> ExitStatus {
 }
 
 fn remove_tree(p: &Proc, path: &str, now: i64, depth: usize) -> Result<(), (String, FsError)> {
-    let st = p.fs().lstat(&p.cwd, path).map_err(|e| (path.to_string(), e))?;
+    let st = p
+        .fs()
+        .lstat(&p.cwd, path)
+        .map_err(|e| (path.to_string(), e))?;
     if st.kind == Kind::Dir {
         if depth > 200 {
             return Err((path.to_string(), FsError::Busy));
         }
-        let entries = p.fs().list(&p.cwd, path).map_err(|e| (path.to_string(), e))?;
+        let entries = p
+            .fs()
+            .list(&p.cwd, path)
+            .map_err(|e| (path.to_string(), e))?;
         for (n, _) in entries {
-            remove_tree(p, &format!("{}/{n}", path.trim_end_matches('/')), now, depth + 1)?;
+            remove_tree(
+                p,
+                &format!("{}/{n}", path.trim_end_matches('/')),
+                now,
+                depth + 1,
+            )?;
         }
-        p.fs_mut().rmdir(&p.cwd, path, now).map_err(|e| (path.to_string(), e))
+        p.fs_mut()
+            .rmdir(&p.cwd, path, now)
+            .map_err(|e| (path.to_string(), e))
     } else {
-        p.fs_mut().unlink(&p.cwd, path, now).map_err(|e| (path.to_string(), e))
+        p.fs_mut()
+            .unlink(&p.cwd, path, now)
+            .map_err(|e| (path.to_string(), e))
     }
 }
 
@@ -428,7 +496,11 @@ async fn mv_main(p: Proc) -> ExitStatus {
     let mut status = ExitStatus::SUCCESS;
     for s in srcs {
         if p.fs().lstat(&p.cwd, s).is_err() {
-            complain(&p, &format!("can't rename '{s}': {}", FsError::NotFound.text())).await;
+            complain(
+                &p,
+                &format!("can't rename '{s}': {}", FsError::NotFound.text()),
+            )
+            .await;
             status = ExitStatus::FAILURE;
             continue;
         }
@@ -494,7 +566,9 @@ async fn chmod_main(p: Proc) -> ExitStatus {
             let mut m = cur;
             for clause in mode.split(',') {
                 let (who, rest) = clause.split_at(clause.find(['+', '-', '=']).unwrap_or(0));
-                let Some(op) = rest.chars().next() else { continue };
+                let Some(op) = rest.chars().next() else {
+                    continue;
+                };
                 let perms = &rest[1..];
                 let mut bits = 0u16;
                 for c in perms.chars() {
@@ -576,7 +650,12 @@ async fn wc_main(p: Proc) -> ExitStatus {
         Ok(o) => o,
         Err(c) => return bad_option(&p, c).await,
     };
-    let mut which: Vec<char> = opts.flags.iter().copied().filter(|c| "lwc".contains(*c)).collect();
+    let mut which: Vec<char> = opts
+        .flags
+        .iter()
+        .copied()
+        .filter(|c| "lwc".contains(*c))
+        .collect();
     if opts.has('m') && !which.contains(&'c') {
         which.push('c');
     }
@@ -609,7 +688,11 @@ async fn wc_main(p: Proc) -> ExitStatus {
         for k in 0..3 {
             totals[k] += counts[k];
         }
-        text.push_str(&wc_line(&which, &counts, if stdin_only { None } else { Some(f) }));
+        text.push_str(&wc_line(
+            &which,
+            &counts,
+            if stdin_only { None } else { Some(f) },
+        ));
     }
     if files.len() > 1 {
         text.push_str(&wc_line(&which, &totals, Some("total")));
@@ -619,11 +702,17 @@ async fn wc_main(p: Proc) -> ExitStatus {
 }
 
 fn wc_line(which: &[char], counts: &[usize; 3], name: Option<&str>) -> String {
-    let vals: Vec<usize> = which.iter().map(|c| counts["lwc".find(*c).unwrap_or(0)]).collect();
+    let vals: Vec<usize> = which
+        .iter()
+        .map(|c| counts["lwc".find(*c).unwrap_or(0)])
+        .collect();
     let mut s = if vals.len() == 1 && name.is_some() {
         vals[0].to_string()
     } else {
-        vals.iter().map(|v| format!("{v:>9}")).collect::<Vec<_>>().join(" ")
+        vals.iter()
+            .map(|v| format!("{v:>9}"))
+            .collect::<Vec<_>>()
+            .join(" ")
     };
     if vals.len() == 1 && name.is_none() {
         s = vals[0].to_string();
@@ -772,7 +861,12 @@ fn tail_bytes(d: &[u8], n: &str) -> Vec<u8> {
 async fn tail_main(p: Proc) -> ExitStatus {
     let (mut files, n, follow) = count_arg(&args(&p));
     let n = n.unwrap_or_else(|| "10".into());
-    if !n.trim_start_matches('+').chars().all(|c| c.is_ascii_digit()) || n.is_empty() {
+    if !n
+        .trim_start_matches('+')
+        .chars()
+        .all(|c| c.is_ascii_digit())
+        || n.is_empty()
+    {
         complain(&p, &format!("invalid number '{n}'")).await;
         return ExitStatus::FAILURE;
     }

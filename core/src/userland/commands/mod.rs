@@ -89,5 +89,9 @@ pub fn busybox_registry() -> Registry {
 
 /// The applet names the busybox image links into `/bin`.
 pub fn busybox_applet_names() -> Vec<&'static str> {
-    APPLETS.iter().map(|(n, _)| *n).filter(|n| *n != "[[").collect()
+    APPLETS
+        .iter()
+        .map(|(n, _)| *n)
+        .filter(|n| *n != "[[")
+        .collect()
 }

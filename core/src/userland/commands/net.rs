@@ -199,18 +199,26 @@ async fn wget_main(p: Proc) -> ExitStatus {
             }
             "-T" | "--timeout" => {
                 i += 1;
-                timeout_ms = a.get(i).and_then(|t| parse_duration(t).ok().flatten()).unwrap_or(timeout_ms);
+                timeout_ms = a
+                    .get(i)
+                    .and_then(|t| parse_duration(t).ok().flatten())
+                    .unwrap_or(timeout_ms);
             }
             "-qO-" | "-qO" => {
                 quiet = true;
-                output = Some(if x == "-qO-" { "-".into() } else {
+                output = Some(if x == "-qO-" {
+                    "-".into()
+                } else {
                     i += 1;
                     a.get(i).cloned().unwrap_or_default()
                 });
             }
             s if s.starts_with("-O") => output = Some(s[2..].to_string()),
             s if s.starts_with("--timeout=") => {
-                timeout_ms = parse_duration(&s[10..]).ok().flatten().unwrap_or(timeout_ms);
+                timeout_ms = parse_duration(&s[10..])
+                    .ok()
+                    .flatten()
+                    .unwrap_or(timeout_ms);
             }
             s if s.starts_with("-T") => {
                 timeout_ms = parse_duration(&s[2..]).ok().flatten().unwrap_or(timeout_ms);
@@ -239,15 +247,25 @@ async fn wget_main(p: Proc) -> ExitStatus {
         }
     };
     if !quiet {
-        let _ = p.err(&format!("Connecting to {} ({ip}:{})\n", url.host, url.port)).await;
+        let _ = p
+            .err(&format!("Connecting to {} ({ip}:{})\n", url.host, url.port))
+            .await;
     }
     match p.outside().connect(ip, url.port) {
         Connect::Refused => {
-            complain(&p, &format!("can't connect to remote host ({ip}): Connection refused")).await;
+            complain(
+                &p,
+                &format!("can't connect to remote host ({ip}): Connection refused"),
+            )
+            .await;
             return ExitStatus::FAILURE;
         }
         Connect::Unreachable => {
-            complain(&p, &format!("can't connect to remote host ({ip}): No route to host")).await;
+            complain(
+                &p,
+                &format!("can't connect to remote host ({ip}): No route to host"),
+            )
+            .await;
             return ExitStatus::FAILURE;
         }
         Connect::Timeout => {
@@ -257,7 +275,11 @@ async fn wget_main(p: Proc) -> ExitStatus {
         }
         Connect::Accepted => {}
     }
-    let host_header = if url.port == 80 { url.host.clone() } else { format!("{}:{}", url.host, url.port) };
+    let host_header = if url.port == 80 {
+        url.host.clone()
+    } else {
+        format!("{}:{}", url.host, url.port)
+    };
     let req = HttpRequest {
         method: if spider { "HEAD".into() } else { "GET".into() },
         host: host_header,
@@ -277,11 +299,19 @@ async fn wget_main(p: Proc) -> ExitStatus {
     let resp = match reply.outcome {
         HttpOutcome::Response(r) => r,
         HttpOutcome::Refused => {
-            complain(&p, &format!("can't connect to remote host ({ip}): Connection refused")).await;
+            complain(
+                &p,
+                &format!("can't connect to remote host ({ip}): Connection refused"),
+            )
+            .await;
             return ExitStatus::FAILURE;
         }
         HttpOutcome::Unreachable => {
-            complain(&p, &format!("can't connect to remote host ({ip}): No route to host")).await;
+            complain(
+                &p,
+                &format!("can't connect to remote host ({ip}): No route to host"),
+            )
+            .await;
             return ExitStatus::FAILURE;
         }
         HttpOutcome::Timeout => {
@@ -298,7 +328,14 @@ async fn wget_main(p: Proc) -> ExitStatus {
         let _ = p.err(&h).await;
     }
     if !(200..300).contains(&resp.status) {
-        complain(&p, &format!("server returned error: HTTP/1.1 {} {}", resp.status, resp.reason)).await;
+        complain(
+            &p,
+            &format!(
+                "server returned error: HTTP/1.1 {} {}",
+                resp.status, resp.reason
+            ),
+        )
+        .await;
         return ExitStatus::FAILURE;
     }
     if spider {
@@ -308,8 +345,19 @@ async fn wget_main(p: Proc) -> ExitStatus {
         return ExitStatus::SUCCESS;
     }
     let file = output.unwrap_or_else(|| {
-        let base = url.path.split('?').next().unwrap_or("").rsplit('/').next().unwrap_or("");
-        if base.is_empty() { "index.html".to_string() } else { base.to_string() }
+        let base = url
+            .path
+            .split('?')
+            .next()
+            .unwrap_or("")
+            .rsplit('/')
+            .next()
+            .unwrap_or("");
+        if base.is_empty() {
+            "index.html".to_string()
+        } else {
+            base.to_string()
+        }
     });
     if file == "-" {
         let _ = p.write(1, &resp.body).await;
@@ -369,7 +417,10 @@ async fn nc_main(p: Proc) -> ExitStatus {
         p.listen(port);
         return p.pause().await;
     }
-    let (Some(host), Some(port)) = (rest.first().cloned(), rest.get(1).and_then(|s| s.parse::<u16>().ok())) else {
+    let (Some(host), Some(port)) = (
+        rest.first().cloned(),
+        rest.get(1).and_then(|s| s.parse::<u16>().ok()),
+    ) else {
         let _ = p
             .err("BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: nc [OPTIONS] HOST PORT  - connect\nnc [OPTIONS] -l -p PORT [HOST] [PORT]  - listen\n")
             .await;
@@ -387,13 +438,21 @@ async fn nc_main(p: Proc) -> ExitStatus {
         Connect::Accepted => {}
         Connect::Refused => {
             if !zero {
-                complain(&p, &format!("can't connect to remote host ({ip}): Connection refused")).await;
+                complain(
+                    &p,
+                    &format!("can't connect to remote host ({ip}): Connection refused"),
+                )
+                .await;
             }
             return ExitStatus::FAILURE;
         }
         Connect::Unreachable => {
             if !zero {
-                complain(&p, &format!("can't connect to remote host ({ip}): No route to host")).await;
+                complain(
+                    &p,
+                    &format!("can't connect to remote host ({ip}): No route to host"),
+                )
+                .await;
             }
             return ExitStatus::FAILURE;
         }
@@ -403,7 +462,11 @@ async fn nc_main(p: Proc) -> ExitStatus {
                 None => p.sleep(127_000).await,
             }
             if !zero {
-                complain(&p, &format!("can't connect to remote host ({ip}): Connection timed out")).await;
+                complain(
+                    &p,
+                    &format!("can't connect to remote host ({ip}): Connection timed out"),
+                )
+                .await;
             }
             return ExitStatus::FAILURE;
         }

@@ -1,7 +1,9 @@
 //! Process, time and identity applets.
 
 use super::applet;
-use super::common::{applet_name, bad_option, complain, echo_text, getopt, printf_text, test_eval, TestError};
+use super::common::{
+    applet_name, bad_option, complain, echo_text, getopt, printf_text, test_eval, TestError,
+};
 use crate::userland::proc::{ExitStatus, Proc, Signal};
 
 applet!(echo, echo_main);
@@ -185,10 +187,30 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
 }
 
 const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-const DAYS_LONG: [&str; 7] = ["Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday"];
-pub const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const DAYS_LONG: [&str; 7] = [
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+];
+pub const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 const MONTHS_LONG: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
     "December",
 ];
 
@@ -349,12 +371,20 @@ async fn env_main(p: Proc) -> ExitStatus {
     if i < a.len() {
         let argv = a[i..].to_vec();
         let name = argv[0].clone();
-        let path = env.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.clone()).unwrap_or_default();
+        let path = env
+            .iter()
+            .find(|(k, _)| k == "PATH")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
         let _ = path;
         return match p.spawn(argv, std::rc::Rc::new(env), p.cwd.clone(), p.fds.clone()) {
             Ok(pid) => p.wait(pid).await.unwrap_or(ExitStatus::SUCCESS),
             Err(_) => {
-                complain(&p, &format!("can't execute '{name}': No such file or directory")).await;
+                complain(
+                    &p,
+                    &format!("can't execute '{name}': No such file or directory"),
+                )
+                .await;
                 ExitStatus::Code(127)
             }
         };
@@ -437,7 +467,10 @@ async fn id_main(p: Proc) -> ExitStatus {
         }
     }
     let _ = p
-        .out(&format!("uid=0({user}) gid=0({group}) groups={}\n", groups.join(",")))
+        .out(&format!(
+            "uid=0({user}) gid=0({group}) groups={}\n",
+            groups.join(",")
+        ))
         .await;
     ExitStatus::SUCCESS
 }
@@ -476,7 +509,14 @@ async fn kill_main(p: Proc) -> ExitStatus {
         }
         Some("-s") => {
             let Some(s) = rest.get(1).and_then(|n| Signal::parse(n)) else {
-                complain(&p, &format!("bad signal name '{}'", rest.get(1).cloned().unwrap_or_default())).await;
+                complain(
+                    &p,
+                    &format!(
+                        "bad signal name '{}'",
+                        rest.get(1).cloned().unwrap_or_default()
+                    ),
+                )
+                .await;
                 return ExitStatus::FAILURE;
             };
             sig = s;
@@ -548,7 +588,11 @@ async fn uname_main(p: Proc) -> ExitStatus {
 
 async fn yes_main(p: Proc) -> ExitStatus {
     let a = args(&p);
-    let line = if a.is_empty() { "y\n".to_string() } else { format!("{}\n", a.join(" ")) };
+    let line = if a.is_empty() {
+        "y\n".to_string()
+    } else {
+        format!("{}\n", a.join(" "))
+    };
     let chunk = line.repeat((4096 / line.len()).max(1));
     loop {
         if p.out(&chunk).await.is_err() {
@@ -587,7 +631,9 @@ async fn seq_main(p: Proc) -> ExitStatus {
     }
     let integral = opts.operands.iter().all(|x| !x.contains('.'));
     let width = if opts.has('w') {
-        format!("{}", last as i64).len().max(format!("{}", first as i64).len())
+        format!("{}", last as i64)
+            .len()
+            .max(format!("{}", first as i64).len())
     } else {
         0
     };
@@ -672,7 +718,13 @@ impl ExprP<'_> {
         while self.peek() == Some("|") {
             self.i += 1;
             let r = self.and()?;
-            l = if l.truthy() { l } else if r.truthy() { r } else { EV::I(0) };
+            l = if l.truthy() {
+                l
+            } else if r.truthy() {
+                r
+            } else {
+                EV::I(0)
+            };
         }
         Ok(l)
     }
@@ -682,14 +734,21 @@ impl ExprP<'_> {
         while self.peek() == Some("&") {
             self.i += 1;
             let r = self.cmp()?;
-            l = if l.truthy() && r.truthy() { l } else { EV::I(0) };
+            l = if l.truthy() && r.truthy() {
+                l
+            } else {
+                EV::I(0)
+            };
         }
         Ok(l)
     }
 
     fn cmp(&mut self) -> Result<EV, String> {
         let mut l = self.add()?;
-        while let Some(op) = self.peek().filter(|o| ["=", "==", "!=", "<", "<=", ">", ">="].contains(o)) {
+        while let Some(op) = self
+            .peek()
+            .filter(|o| ["=", "==", "!=", "<", "<=", ">", ">="].contains(o))
+        {
             let op = op.to_string();
             self.i += 1;
             let r = self.add()?;
@@ -719,7 +778,11 @@ impl ExprP<'_> {
             let (Some(a), Some(b)) = (l.int(), r.int()) else {
                 return Err("non-numeric argument".into());
             };
-            l = EV::I(if op == "+" { a.wrapping_add(b) } else { a.wrapping_sub(b) });
+            l = EV::I(if op == "+" {
+                a.wrapping_add(b)
+            } else {
+                a.wrapping_sub(b)
+            });
         }
         Ok(l)
     }
@@ -784,12 +847,20 @@ impl ExprP<'_> {
                 if pos < 1 || len < 1 {
                     return Ok(EV::S(String::new()));
                 }
-                Ok(EV::S(s.chars().skip(pos as usize - 1).take(len as usize).collect()))
+                Ok(EV::S(
+                    s.chars()
+                        .skip(pos as usize - 1)
+                        .take(len as usize)
+                        .collect(),
+                ))
             }
             "index" => {
                 let s = self.prim()?.text();
                 let chars = self.prim()?.text();
-                let i = s.chars().position(|c| chars.contains(c)).map_or(0, |i| i + 1);
+                let i = s
+                    .chars()
+                    .position(|c| chars.contains(c))
+                    .map_or(0, |i| i + 1);
                 Ok(EV::I(i as i64))
             }
             "match" => {
@@ -807,7 +878,11 @@ impl ExprP<'_> {
 
 async fn expr_main(p: Proc) -> ExitStatus {
     let a = args(&p);
-    let mut parser = ExprP { a: &a, i: 0, depth: 0 };
+    let mut parser = ExprP {
+        a: &a,
+        i: 0,
+        depth: 0,
+    };
     let r = parser.or();
     match r {
         Ok(v) if parser.i == a.len() => {
@@ -867,7 +942,10 @@ async fn dirname_main(p: Proc) -> ExitStatus {
 }
 
 async fn which_main(p: Proc) -> ExitStatus {
-    let path = p.getenv("PATH").unwrap_or(crate::userland::proc::DEFAULT_PATH).to_string();
+    let path = p
+        .getenv("PATH")
+        .unwrap_or(crate::userland::proc::DEFAULT_PATH)
+        .to_string();
     let mut status = ExitStatus::SUCCESS;
     for n in args(&p) {
         match p.find_in_path(&n, &path) {
@@ -893,7 +971,11 @@ mod tests {
     fn dates_format_like_busybox() {
         let t = 1_795_621_907; // 2026-11-25 15:51:47 UTC
         let cases = [
-            ("default format", "%a %b %e %H:%M:%S %Z %Y", "Wed Nov 25 15:51:47 UTC 2026"),
+            (
+                "default format",
+                "%a %b %e %H:%M:%S %Z %Y",
+                "Wed Nov 25 15:51:47 UTC 2026",
+            ),
             ("iso date", "%F %T", "2026-11-25 15:51:47"),
             ("epoch seconds", "%s", "1795621907"),
             ("day of year", "%j", "329"),

@@ -16,11 +16,12 @@ fn args(p: &Proc) -> Vec<String> {
 }
 
 async fn out(p: &Proc, data: &[u8]) -> Result<(), ExitStatus> {
-    p.write(1, data).await.map_err(|_| ExitStatus::Signaled(Signal::Pipe))
+    p.write(1, data)
+        .await
+        .map_err(|_| ExitStatus::Signaled(Signal::Pipe))
 }
 
 // ---- regular expressions ----
-
 
 #[derive(Clone, Debug)]
 enum Node {
@@ -97,7 +98,9 @@ impl Compiler {
                     let inner = self.alts()?;
                     match self.cs.get(self.i) {
                         Some(')') if self.ere => self.i += 1,
-                        Some('\\') if !self.ere && self.cs.get(self.i + 1) == Some(&')') => self.i += 2,
+                        Some('\\') if !self.ere && self.cs.get(self.i + 1) == Some(&')') => {
+                            self.i += 2
+                        }
                         _ => return Err("Unmatched ( or \\(".into()),
                     }
                     Node::Group(inner, idx)
@@ -107,7 +110,14 @@ impl Compiler {
                     match c {
                         '.' => Node::Any,
                         '^' if seq.is_empty() => Node::Start,
-                        '$' if self.i == self.cs.len() || matches!(self.special(self.cs[self.i]), Some(")" | "\\)" | "|" | "\\|")) => Node::End,
+                        '$' if self.i == self.cs.len()
+                            || matches!(
+                                self.special(self.cs[self.i]),
+                                Some(")" | "\\)" | "|" | "\\|")
+                            ) =>
+                        {
+                            Node::End
+                        }
                         '[' => self.class()?,
                         '\\' => {
                             let Some(n) = self.cs.get(self.i).copied() else {
@@ -115,8 +125,14 @@ impl Compiler {
                             };
                             self.i += 1;
                             match n {
-                                'w' => Node::Class(false, vec![('a', 'z'), ('A', 'Z'), ('0', '9'), ('_', '_')]),
-                                's' => Node::Class(false, vec![(' ', ' '), ('\t', '\t'), ('\n', '\n'), ('\r', '\r')]),
+                                'w' => Node::Class(
+                                    false,
+                                    vec![('a', 'z'), ('A', 'Z'), ('0', '9'), ('_', '_')],
+                                ),
+                                's' => Node::Class(
+                                    false,
+                                    vec![(' ', ' '), ('\t', '\t'), ('\n', '\n'), ('\r', '\r')],
+                                ),
                                 'd' => Node::Class(false, vec![('0', '9')]),
                                 '+' if !self.ere => {
                                     apply_repeat(&mut seq, 1, usize::MAX);
@@ -216,7 +232,9 @@ impl Compiler {
                 }
             }
             self.i += 1;
-            if self.cs.get(self.i) == Some(&'-') && self.cs.get(self.i + 1).is_some_and(|n| *n != ']') {
+            if self.cs.get(self.i) == Some(&'-')
+                && self.cs.get(self.i + 1).is_some_and(|n| *n != ']')
+            {
                 let hi = self.cs[self.i + 1];
                 self.i += 2;
                 items.push((c, hi));
@@ -381,7 +399,16 @@ impl Regex {
                 for (pc, _) in &l {
                     visited[*pc] = gen;
                 }
-                self.add(&prog, &mut l, &mut visited, gen, 0, pos, s.len(), vec![None; ncap]);
+                self.add(
+                    &prog,
+                    &mut l,
+                    &mut visited,
+                    gen,
+                    0,
+                    pos,
+                    s.len(),
+                    vec![None; ncap],
+                );
                 clist = l;
             }
             if clist.is_empty() {
@@ -398,19 +425,31 @@ impl Regex {
                         matched = Some(caps);
                         break;
                     }
-                    Inst::Char(c) => s.get(pos).is_some_and(|x| *x == *c || (self.icase && x.to_lowercase().eq(c.to_lowercase()))),
+                    Inst::Char(c) => s.get(pos).is_some_and(|x| {
+                        *x == *c || (self.icase && x.to_lowercase().eq(c.to_lowercase()))
+                    }),
                     Inst::Any => s.get(pos).is_some_and(|x| *x != '\n'),
                     Inst::Class(neg, items) => s.get(pos).is_some_and(|x| {
                         let (l, u) = (x.to_ascii_lowercase(), x.to_ascii_uppercase());
                         let hit = items.iter().any(|(a, b)| {
-                            (*a <= *x && *x <= *b) || (self.icase && ((*a <= l && l <= *b) || (*a <= u && u <= *b)))
+                            (*a <= *x && *x <= *b)
+                                || (self.icase && ((*a <= l && l <= *b) || (*a <= u && u <= *b)))
                         });
                         hit != *neg
                     }),
                     _ => false,
                 };
                 if ok {
-                    self.add(&prog, &mut nlist, &mut visited, gen, pc + 1, pos + 1, s.len(), caps);
+                    self.add(
+                        &prog,
+                        &mut nlist,
+                        &mut visited,
+                        gen,
+                        pc + 1,
+                        pos + 1,
+                        s.len(),
+                        caps,
+                    );
                 }
             }
             clist = nlist;
@@ -420,16 +459,31 @@ impl Regex {
         }
         let caps = matched?;
         let spans = (0..=self.groups)
-            .map(|g| match (caps.get(2 * g).copied().flatten(), caps.get(2 * g + 1).copied().flatten()) {
-                (Some(a), Some(b)) => Some((a, b)),
-                _ => None,
+            .map(|g| {
+                match (
+                    caps.get(2 * g).copied().flatten(),
+                    caps.get(2 * g + 1).copied().flatten(),
+                ) {
+                    (Some(a), Some(b)) => Some((a, b)),
+                    _ => None,
+                }
             })
             .collect();
         Some(spans)
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn add(&self, prog: &[Inst], list: &mut Vec<(usize, Caps)>, visited: &mut [usize], gen: usize, pc: usize, pos: usize, len: usize, mut caps: Caps) {
+    fn add(
+        &self,
+        prog: &[Inst],
+        list: &mut Vec<(usize, Caps)>,
+        visited: &mut [usize],
+        gen: usize,
+        pc: usize,
+        pos: usize,
+        len: usize,
+        mut caps: Caps,
+    ) {
         // An explicit stack: epsilon closures can be long (`a{0,255}`).
         let mut stack: Vec<(usize, Caps)> = vec![(pc, std::mem::take(&mut caps))];
         while let Some((pc, mut caps)) = stack.pop() {
@@ -473,14 +527,23 @@ impl Regex {
 /// `expr STRING : REGEX`: anchored at the start; the first group's text,
 /// or the match length when the pattern has no group.
 pub fn expr_match(s: &str, re: &str) -> (String, Option<i64>) {
-    let anchored = if re.starts_with('^') { re.to_string() } else { format!("^{re}") };
+    let anchored = if re.starts_with('^') {
+        re.to_string()
+    } else {
+        format!("^{re}")
+    };
     let Ok(r) = Regex::new(&anchored, false, false) else {
         return (String::new(), Some(0));
     };
     let cs: Vec<char> = s.chars().collect();
     match r.find_at(&cs, 0) {
         Some(spans) if r.groups > 0 => {
-            let t = spans.get(1).copied().flatten().map(|(a, b)| cs[a..b].iter().collect()).unwrap_or_default();
+            let t = spans
+                .get(1)
+                .copied()
+                .flatten()
+                .map(|(a, b)| cs[a..b].iter().collect())
+                .unwrap_or_default();
             (t, None)
         }
         Some(spans) => {
@@ -502,7 +565,11 @@ async fn grep_main(p: Proc) -> ExitStatus {
     };
     let mut operands = opts.operands.clone();
     let patterns: Vec<String> = if opts.values.iter().any(|(k, _)| *k == 'e') {
-        opts.values.iter().filter(|(k, _)| *k == 'e').map(|(_, v)| v.clone()).collect()
+        opts.values
+            .iter()
+            .filter(|(k, _)| *k == 'e')
+            .map(|(_, v)| v.clone())
+            .collect()
     } else if operands.is_empty() {
         let _ = p
             .err("BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: grep [-HhnlLoqvsriwFE] [-m N] [-A/B/C N] PATTERN/-e PATTERN.../-f FILE [FILE]...\n")
@@ -515,7 +582,11 @@ async fn grep_main(p: Proc) -> ExitStatus {
     let fixed = opts.has('F');
     let mut res = Vec::new();
     for pat in &patterns {
-        let mut src = if fixed { regex_escape(pat) } else { pat.clone() };
+        let mut src = if fixed {
+            regex_escape(pat)
+        } else {
+            pat.clone()
+        };
         if opts.has('w') {
             src = format!("(^|[^[:alnum:]_])({src})([^[:alnum:]_]|$)");
         }
@@ -523,7 +594,11 @@ async fn grep_main(p: Proc) -> ExitStatus {
             src = format!("^({src})$");
         }
         let ere = opts.has('E') || egrep || opts.has('w') || opts.has('x');
-        let src = if ere && !(opts.has('E') || egrep) && !fixed { bre_to_ere(pat, opts.has('w'), opts.has('x')) } else { src };
+        let src = if ere && !(opts.has('E') || egrep) && !fixed {
+            bre_to_ere(pat, opts.has('w'), opts.has('x'))
+        } else {
+            src
+        };
         match Regex::new(&src, ere, icase) {
             Ok(r) => res.push(r),
             Err(e) => {
@@ -566,7 +641,10 @@ async fn grep_main(p: Proc) -> ExitStatus {
                 continue;
             }
             if show_names {
-                text.push_str(&format!("{}:", if f == "-" { "(standard input)" } else { f }));
+                text.push_str(&format!(
+                    "{}:",
+                    if f == "-" { "(standard input)" } else { f }
+                ));
             }
             if opts.has('n') {
                 text.push_str(&format!("{}:", ln + 1));
@@ -575,7 +653,10 @@ async fn grep_main(p: Proc) -> ExitStatus {
             text.push('\n');
         }
         if opts.has('l') && count > 0 {
-            text.push_str(&format!("{}\n", if f == "-" { "(standard input)" } else { f }));
+            text.push_str(&format!(
+                "{}\n",
+                if f == "-" { "(standard input)" } else { f }
+            ));
         } else if opts.has('c') {
             if show_names {
                 text.push_str(&format!("{f}:"));
@@ -652,7 +733,13 @@ enum Addr {
 
 #[derive(Clone, Debug)]
 enum SedCmd {
-    Subst { re: Regex, rep: String, global: bool, nth: usize, print: bool },
+    Subst {
+        re: Regex,
+        rep: String,
+        global: bool,
+        nth: usize,
+        print: bool,
+    },
     Print,
     Delete,
     Quit,
@@ -763,7 +850,7 @@ fn sed_parse(script: &str, ere: bool) -> Result<Vec<SedInst>, String> {
                     return Err("unterminated `s' command".into());
                 };
                 i += 1;
-                let mut parts = vec![String::new(), String::new()];
+                let mut parts = [String::new(), String::new()];
                 for part in parts.iter_mut() {
                     loop {
                         let Some(c) = cs.get(i).copied() else {
@@ -810,7 +897,12 @@ fn sed_parse(script: &str, ere: bool) -> Result<Vec<SedInst>, String> {
             }
             other => return Err(format!("unsupported command {other}")),
         };
-        out.push(SedInst { a1, a2, negate, cmd });
+        out.push(SedInst {
+            a1,
+            a2,
+            negate,
+            cmd,
+        });
     }
     Ok(out)
 }
@@ -823,8 +915,12 @@ fn substitute(line: &str, re: &Regex, rep: &str, global: bool, nth: usize) -> Op
     let mut changed = false;
     let mut copied = 0;
     while pos <= cs.len() {
-        let Some(spans) = re.find_at(&cs, pos) else { break };
-        let Some((s, e)) = spans.first().copied().flatten() else { break };
+        let Some(spans) = re.find_at(&cs, pos) else {
+            break;
+        };
+        let Some((s, e)) = spans.first().copied().flatten() else {
+            break;
+        };
         count += 1;
         if count >= nth {
             out.extend(&cs[copied..s]);
@@ -909,7 +1005,13 @@ fn sed_run(prog: &[SedInst], input: &str, quiet: bool) -> String {
                 continue;
             }
             match &inst.cmd {
-                SedCmd::Subst { re, rep, global, nth, print } => {
+                SedCmd::Subst {
+                    re,
+                    rep,
+                    global,
+                    nth,
+                    print,
+                } => {
                     if let Some(n) = substitute(&line, re, rep, *global, *nth) {
                         line = n;
                         if *print {
@@ -1041,7 +1143,11 @@ async fn sed_main(p: Proc) -> ExitStatus {
 
 async fn gather(p: &Proc, files: &[String]) -> Result<String, ExitStatus> {
     let mut all = String::new();
-    let list: Vec<String> = if files.is_empty() { vec!["-".into()] } else { files.to_vec() };
+    let list: Vec<String> = if files.is_empty() {
+        vec!["-".into()]
+    } else {
+        files.to_vec()
+    };
     for f in &list {
         match read_input(p, f).await {
             Ok(d) => all.push_str(&String::from_utf8_lossy(&d)),
@@ -1073,7 +1179,13 @@ async fn sort_main(p: Proc) -> ExitStatus {
         Err(s) => return s,
     };
     let sep = opts.value('t').and_then(|t| t.chars().next());
-    let key = opts.value('k').and_then(|k| k.split([',', '.']).next()?.trim_end_matches(|c: char| c.is_alphabetic()).parse::<usize>().ok());
+    let key = opts.value('k').and_then(|k| {
+        k.split([',', '.'])
+            .next()?
+            .trim_end_matches(|c: char| c.is_alphabetic())
+            .parse::<usize>()
+            .ok()
+    });
     let field = |l: &str| -> String {
         match key {
             None => l.to_string(),
@@ -1082,7 +1194,10 @@ async fn sort_main(p: Proc) -> ExitStatus {
                     Some(c) => l.split(c).collect(),
                     None => l.split_whitespace().collect(),
                 };
-                parts.get(k.saturating_sub(1)..).map(|x| x.join(" ")).unwrap_or_default()
+                parts
+                    .get(k.saturating_sub(1)..)
+                    .map(|x| x.join(" "))
+                    .unwrap_or_default()
             }
         }
     };
@@ -1092,7 +1207,9 @@ async fn sort_main(p: Proc) -> ExitStatus {
     lines.sort_by(|a, b| {
         let (fa, fb) = (field(a), field(b));
         let o = if numeric {
-            leading_num(&fa).partial_cmp(&leading_num(&fb)).unwrap_or(std::cmp::Ordering::Equal)
+            leading_num(&fa)
+                .partial_cmp(&leading_num(&fb))
+                .unwrap_or(std::cmp::Ordering::Equal)
         } else if fold {
             fa.to_lowercase().cmp(&fb.to_lowercase())
         } else {
@@ -1205,7 +1322,10 @@ async fn tr_main(p: Proc) -> ExitStatus {
         } else {
             c
         };
-        if opts.has('s') && last == Some(mapped) && (s2.contains(&mapped) || (s2.is_empty() && s1.contains(&mapped))) {
+        if opts.has('s')
+            && last == Some(mapped)
+            && (s2.contains(&mapped) || (s2.is_empty() && s1.contains(&mapped)))
+        {
             continue;
         }
         last = Some(mapped);
@@ -1235,7 +1355,10 @@ async fn cut_main(p: Proc) -> ExitStatus {
         Ok(d) => d,
         Err(s) => return s,
     };
-    let delim = opts.value('d').and_then(|d| d.chars().next()).unwrap_or('\t');
+    let delim = opts
+        .value('d')
+        .and_then(|d| d.chars().next())
+        .unwrap_or('\t');
     let mut text = String::new();
     for l in data.lines() {
         if let Some(f) = opts.value('f') {
@@ -1251,7 +1374,7 @@ async fn cut_main(p: Proc) -> ExitStatus {
             let picked: Vec<&str> = parts
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| rs.iter().any(|(a, b)| *a <= i + 1 && i + 1 <= *b))
+                .filter(|(i, _)| rs.iter().any(|(a, b)| *a <= i + 1 && *i < *b))
                 .map(|(_, s)| *s)
                 .collect();
             text.push_str(&picked.join(&delim.to_string()));
@@ -1260,7 +1383,7 @@ async fn cut_main(p: Proc) -> ExitStatus {
             let picked: String = l
                 .chars()
                 .enumerate()
-                .filter(|(i, _)| rs.iter().any(|(a, b)| *a <= i + 1 && i + 1 <= *b))
+                .filter(|(i, _)| rs.iter().any(|(a, b)| *a <= i + 1 && *i < *b))
                 .map(|(_, c)| c)
                 .collect();
             text.push_str(&picked);
@@ -1289,7 +1412,13 @@ mod tests {
             ("bre star", "ab*c", false, "ac", true),
             ("bre plus is literal", "a+", false, "aa", false),
             ("ere plus", "a+b", true, "aaab", true),
-            ("bre group and alternation", "\\(cat\\|dog\\)s", false, "dogs", true),
+            (
+                "bre group and alternation",
+                "\\(cat\\|dog\\)s",
+                false,
+                "dogs",
+                true,
+            ),
             ("ere alternation", "cat|dog", true, "hotdog", true),
             ("class", "[0-9][0-9]*", false, "x42", true),
             ("negated class", "^[^a-z]*$", false, "ABC1", true),
@@ -1301,7 +1430,9 @@ mod tests {
             let r = Regex::new(re, ere, false).unwrap();
             assert_eq!(r.is_match(s), want, "{name}");
         }
-        assert!(Regex::new("HELLO", false, true).unwrap().is_match("say hello"));
+        assert!(Regex::new("HELLO", false, true)
+            .unwrap()
+            .is_match("say hello"));
     }
 
     #[test]
@@ -1309,7 +1440,13 @@ mod tests {
         let cases = [
             ("global substitution", "s/a/b/g", false, "aaa\n", "bbb\n"),
             ("first only", "s/a/b/", false, "aaa\n", "baa\n"),
-            ("groups and ampersand", "s/\\(h\\)i/[&:\\1]/", false, "hi\n", "[hi:h]\n"),
+            (
+                "groups and ampersand",
+                "s/\\(h\\)i/[&:\\1]/",
+                false,
+                "hi\n",
+                "[hi:h]\n",
+            ),
             ("print with -n", "2p", true, "a\nb\nc\n", "b\n"),
             ("delete by regex", "/b/d", false, "a\nb\nc\n", "a\nc\n"),
             ("range", "2,3d", false, "a\nb\nc\nd\n", "a\nd\n"),
@@ -1325,7 +1462,10 @@ mod tests {
     #[test]
     fn expr_colon_matches_at_the_start() {
         assert_eq!(expr_match("abc123", "[a-z]*"), (String::new(), Some(3)));
-        assert_eq!(expr_match("abc123", "[a-z]*\\([0-9]*\\)"), ("123".to_string(), None));
+        assert_eq!(
+            expr_match("abc123", "[a-z]*\\([0-9]*\\)"),
+            ("123".to_string(), None)
+        );
         assert_eq!(expr_match("123", "x"), (String::new(), Some(0)));
     }
 }

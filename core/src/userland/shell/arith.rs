@@ -35,8 +35,9 @@ enum T {
 }
 
 const OPS: [&str; 38] = [
-    "<<=", ">>=", "**", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+=", "-=", "*=", "/=", "%=",
-    "&=", "^=", "|=", "+", "-", "*", "/", "%", "<", ">", "&", "^", "|", "!", "~", "?", ":", "=", "(", ")",
+    "<<=", ">>=", "**", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+=", "-=",
+    "*=", "/=", "%=", "&=", "^=", "|=", "+", "-", "*", "/", "%", "<", ">", "&", "^", "|", "!", "~",
+    "?", ":", "=", "(", ")",
 ];
 
 fn parse_num(s: &str) -> Option<i64> {
@@ -192,7 +193,9 @@ impl<V: Vars> P<'_, V> {
     }
 
     fn assign_inner(&mut self) -> Result<i64, ArithError> {
-        if let (Some(T::Name(n)), Some(T::Op(op))) = (self.t.get(self.i).cloned(), self.t.get(self.i + 1).cloned()) {
+        if let (Some(T::Name(n)), Some(T::Op(op))) =
+            (self.t.get(self.i).cloned(), self.t.get(self.i + 1).cloned())
+        {
             if op.ends_with('=') && !matches!(op, "==" | "!=" | "<=" | ">=") {
                 self.i += 2;
                 let rhs = self.assign()?;
@@ -229,8 +232,7 @@ impl<V: Vars> P<'_, V> {
 
     fn binary(&mut self, min: u8) -> Result<i64, ArithError> {
         let mut lhs = self.unary()?;
-        loop {
-            let Some(T::Op(op)) = self.peek().cloned() else { break };
+        while let Some(T::Op(op)) = self.peek().cloned() {
             let Some(p) = prec(op) else { break };
             if p < min {
                 break;

@@ -84,10 +84,22 @@ pub struct Word(pub Vec<Part>);
 #[derive(Clone, Debug, PartialEq)]
 pub enum Part {
     /// Literal text; `quoted` text is exempt from globbing.
-    Lit { text: String, quoted: bool },
-    Param { exp: Box<Param>, quoted: bool },
-    Cmd { list: Rc<List>, quoted: bool },
-    Arith { expr: Word, quoted: bool },
+    Lit {
+        text: String,
+        quoted: bool,
+    },
+    Param {
+        exp: Box<Param>,
+        quoted: bool,
+    },
+    Cmd {
+        list: Rc<List>,
+        quoted: bool,
+    },
+    Arith {
+        expr: Word,
+        quoted: bool,
+    },
     /// `~` or `~user` at the start of a word.
     Tilde(String),
 }
@@ -103,12 +115,28 @@ pub enum ParamOp {
     Plain,
     Length,
     /// `-`, `=`, `+`, `?`, with `colon` for the `:` forms.
-    Default { colon: bool, word: Word },
-    Assign { colon: bool, word: Word },
-    Alt { colon: bool, word: Word },
-    Error { colon: bool, word: Word },
+    Default {
+        colon: bool,
+        word: Word,
+    },
+    Assign {
+        colon: bool,
+        word: Word,
+    },
+    Alt {
+        colon: bool,
+        word: Word,
+    },
+    Error {
+        colon: bool,
+        word: Word,
+    },
     /// `%`/`%%` (suffix) and `#`/`##` (prefix); `longest` for the doubled forms.
-    Trim { suffix: bool, longest: bool, pattern: Word },
+    Trim {
+        suffix: bool,
+        longest: bool,
+        pattern: Word,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -8,16 +8,45 @@ use crate::userland::proc::{Disposition, Signal};
 pub(super) fn is_special(name: &str) -> bool {
     matches!(
         name,
-        ":" | "." | "break" | "continue" | "eval" | "exec" | "exit" | "export" | "readonly" | "return" | "set" | "shift"
-            | "trap" | "unset" | "source"
+        ":" | "."
+            | "break"
+            | "continue"
+            | "eval"
+            | "exec"
+            | "exit"
+            | "export"
+            | "readonly"
+            | "return"
+            | "set"
+            | "shift"
+            | "trap"
+            | "unset"
+            | "source"
     )
 }
 
 pub(super) fn is_regular(name: &str) -> bool {
     matches!(
         name,
-        "true" | "false" | "echo" | "printf" | "cd" | "pwd" | "read" | "test" | "[" | "wait" | "kill" | "type" | "command"
-            | "local" | "umask" | "alias" | "jobs" | "hash" | "let"
+        "true"
+            | "false"
+            | "echo"
+            | "printf"
+            | "cd"
+            | "pwd"
+            | "read"
+            | "test"
+            | "["
+            | "wait"
+            | "kill"
+            | "type"
+            | "command"
+            | "local"
+            | "umask"
+            | "alias"
+            | "jobs"
+            | "hash"
+            | "let"
     )
 }
 
@@ -41,7 +70,10 @@ impl Shell {
             }
             "printf" => {
                 let Some((fmt, rest)) = args.split_first() else {
-                    let _ = self.p.err("printf: usage: printf FORMAT [ARGUMENT]...\n").await;
+                    let _ = self
+                        .p
+                        .err("printf: usage: printf FORMAT [ARGUMENT]...\n")
+                        .await;
                     self.status = 2;
                     return Ok(());
                 };
@@ -67,7 +99,8 @@ impl Shell {
                         None => (a.clone(), None),
                     };
                     if !is_name(&k) {
-                        self.builtin_error("local", &format!("{k}: bad variable name")).await;
+                        self.builtin_error("local", &format!("{k}: bad variable name"))
+                            .await;
                         self.status = 2;
                         return Err(Ctl::Exit(2));
                     }
@@ -86,7 +119,8 @@ impl Shell {
                         "-f" => funcs = true,
                         "-v" => funcs = false,
                         n if !is_name(n) => {
-                            self.builtin_error("unset", &format!("{n}: bad variable name")).await;
+                            self.builtin_error("unset", &format!("{n}: bad variable name"))
+                                .await;
                             self.status = 2;
                             return Err(Ctl::Exit(2));
                         }
@@ -110,7 +144,8 @@ impl Shell {
                     Some(a) => match a.parse::<usize>() {
                         Ok(n) => n,
                         Err(_) => {
-                            self.builtin_error("shift", &format!("Illegal number: {a}")).await;
+                            self.builtin_error("shift", &format!("Illegal number: {a}"))
+                                .await;
                             self.status = 2;
                             return Err(Ctl::Exit(2));
                         }
@@ -128,7 +163,8 @@ impl Shell {
                     Some(a) => match a.parse::<i64>() {
                         Ok(n) => (n & 0xff) as i32,
                         Err(_) => {
-                            self.builtin_error("exit", &format!("Illegal number: {a}")).await;
+                            self.builtin_error("exit", &format!("Illegal number: {a}"))
+                                .await;
                             self.status = 2;
                             self.exit_requested = true;
                             return Err(Ctl::Exit(2));
@@ -145,7 +181,8 @@ impl Shell {
                     match a.parse::<i64>() {
                         Ok(n) => self.status = (n & 0xff) as i32,
                         Err(_) => {
-                            self.builtin_error("return", &format!("Illegal number: {a}")).await;
+                            self.builtin_error("return", &format!("Illegal number: {a}"))
+                                .await;
                             self.status = 2;
                             return Err(Ctl::Exit(2));
                         }
@@ -165,7 +202,8 @@ impl Shell {
                     Some(a) => match a.parse::<u32>() {
                         Ok(n) if n > 0 => n,
                         _ => {
-                            self.builtin_error(name, &format!("Illegal number: {a}")).await;
+                            self.builtin_error(name, &format!("Illegal number: {a}"))
+                                .await;
                             self.status = 2;
                             return Err(Ctl::Exit(2));
                         }
@@ -176,7 +214,11 @@ impl Shell {
                     return Ok(());
                 }
                 let n = n.min(self.loop_depth);
-                return Err(if name == "break" { Ctl::Break(n) } else { Ctl::Continue(n) });
+                return Err(if name == "break" {
+                    Ctl::Break(n)
+                } else {
+                    Ctl::Continue(n)
+                });
             }
             "trap" => self.trap(&args).await,
             "read" => self.read_builtin(&args).await,
@@ -190,9 +232,10 @@ impl Shell {
                     }
                     a.pop();
                 }
-                let fs = self.p.fs();
-                let r = test_eval(&a, &fs, &self.p.cwd);
-                drop(fs);
+                let r = {
+                    let fs = self.p.fs();
+                    test_eval(&a, &fs, &self.p.cwd)
+                };
                 match r {
                     Ok(b) => self.status = i32::from(!b),
                     Err(TestError(msg)) => {
@@ -224,7 +267,9 @@ impl Shell {
                 let path = if file.contains('/') {
                     Some(file.clone())
                 } else {
-                    self.p.find_in_path(file, &self.path_var()).or(Some(file.clone()))
+                    self.p
+                        .find_in_path(file, &self.path_var())
+                        .or(Some(file.clone()))
                 };
                 let data = path.and_then(|p| self.p.fs().read(&self.p.cwd, &p).ok());
                 match data {
@@ -236,8 +281,11 @@ impl Shell {
                         return r;
                     }
                     None => {
-                        self.builtin_error(name, &format!("can't open '{file}': No such file or directory"))
-                            .await;
+                        self.builtin_error(
+                            name,
+                            &format!("can't open '{file}': No such file or directory"),
+                        )
+                        .await;
                         self.status = 2;
                         return Err(Ctl::Exit(2));
                     }
@@ -289,11 +337,10 @@ impl Shell {
                     }
                 }
             }
-            "umask" => {
-                if args.is_empty() {
-                    let _ = self.p.out("0022\n").await;
-                }
+            "umask" if args.is_empty() => {
+                let _ = self.p.out("0022\n").await;
             }
+            "umask" => {}
             "jobs" | "alias" | "hash" => {}
             "let" => {
                 for a in &args {
@@ -320,16 +367,32 @@ impl Shell {
     /// `type`/`command -v` descriptions; `None` when unknown.
     fn describe(&self, name: &str, short: bool) -> Option<String> {
         if self.funcs.contains_key(name) {
-            return Some(if short { name.to_string() } else { format!("{name} is a function") });
+            return Some(if short {
+                name.to_string()
+            } else {
+                format!("{name} is a function")
+            });
         }
         if is_special(name) {
-            return Some(if short { name.to_string() } else { format!("{name} is a special shell builtin") });
+            return Some(if short {
+                name.to_string()
+            } else {
+                format!("{name} is a special shell builtin")
+            });
         }
         if is_regular(name) {
-            return Some(if short { name.to_string() } else { format!("{name} is a shell builtin") });
+            return Some(if short {
+                name.to_string()
+            } else {
+                format!("{name} is a shell builtin")
+            });
         }
         let path = self.p.find_in_path(name, &self.path_var())?;
-        Some(if short { path } else { format!("{name} is {path}") })
+        Some(if short {
+            path
+        } else {
+            format!("{name} is {path}")
+        })
     }
 
     async fn cd(&mut self, args: &[String]) {
@@ -349,7 +412,8 @@ impl Shell {
                 }
             }
             Err(e) => {
-                self.builtin_error("cd", &format!("can't cd to {target}: {}", e.text())).await;
+                self.builtin_error("cd", &format!("can't cd to {target}: {}", e.text()))
+                    .await;
                 self.status = 2;
             }
         }
@@ -360,9 +424,16 @@ impl Shell {
         if list {
             let mut out = String::new();
             for (k, v) in &self.vars {
-                let show = if which == "export" { v.exported } else { v.readonly };
+                let show = if which == "export" {
+                    v.exported
+                } else {
+                    v.readonly
+                };
                 if show {
-                    out.push_str(&format!("{which} {k}='{}'\n", v.value.replace('\'', "'\"'\"'")));
+                    out.push_str(&format!(
+                        "{which} {k}='{}'\n",
+                        v.value.replace('\'', "'\"'\"'")
+                    ));
                 }
             }
             let _ = self.p.out(&out).await;
@@ -374,7 +445,8 @@ impl Shell {
                 None => (a.clone(), None),
             };
             if !is_name(&k) {
-                self.builtin_error(which, &format!("{k}: bad variable name")).await;
+                self.builtin_error(which, &format!("{k}: bad variable name"))
+                    .await;
                 self.status = 2;
                 return Err(Ctl::Exit(2));
             }
@@ -437,7 +509,8 @@ impl Shell {
                     'x' => self.xtrace = on,
                     'u' | 'f' | 'v' | 'm' | 'n' | 'C' => {}
                     _ => {
-                        self.builtin_error("set", &format!("-{c}: invalid option")).await;
+                        self.builtin_error("set", &format!("-{c}: invalid option"))
+                            .await;
                         self.status = 2;
                         return;
                     }
@@ -458,7 +531,10 @@ impl Shell {
                     TrapOn::Exit => "EXIT".to_string(),
                     TrapOn::Sig(s) => s.name().to_string(),
                 };
-                out.push_str(&format!("trap -- '{}' {name}\n", action.replace('\'', "'\"'\"'")));
+                out.push_str(&format!(
+                    "trap -- '{}' {name}\n",
+                    action.replace('\'', "'\"'\"'")
+                ));
             }
             let _ = self.p.out(&out).await;
             return;
@@ -541,10 +617,14 @@ impl Shell {
         }
         let ifs = self.get_var("IFS").unwrap_or(" \t\n").to_string();
         let is_sep = |c: char| ifs.contains(c);
-        let mut rest = line.trim_start_matches(|c: char| is_sep(c) && c.is_whitespace()).to_string();
+        let mut rest = line
+            .trim_start_matches(|c: char| is_sep(c) && c.is_whitespace())
+            .to_string();
         for (k, name) in names.iter().enumerate() {
             let value = if k + 1 == names.len() {
-                std::mem::take(&mut rest).trim_end_matches(|c: char| is_sep(c) && c.is_whitespace()).to_string()
+                std::mem::take(&mut rest)
+                    .trim_end_matches(|c: char| is_sep(c) && c.is_whitespace())
+                    .to_string()
             } else {
                 let end = rest.find(is_sep).unwrap_or(rest.len());
                 let v = rest[..end].to_string();
@@ -568,7 +648,8 @@ impl Shell {
                 match a.parse::<u32>() {
                     Ok(p) => v.push(p),
                     Err(_) => {
-                        self.builtin_error("wait", &format!("Illegal number: {a}")).await;
+                        self.builtin_error("wait", &format!("Illegal number: {a}"))
+                            .await;
                         self.status = 2;
                         return Err(Ctl::Exit(2));
                     }
@@ -603,7 +684,10 @@ impl Shell {
         let mut rest: &[String] = args;
         match rest.first().map(String::as_str) {
             Some("-l") => {
-                let _ = self.p.out(&crate::userland::commands::common::kill_list()).await;
+                let _ = self
+                    .p
+                    .out(&crate::userland::commands::common::kill_list())
+                    .await;
                 return;
             }
             Some("-s") => {
@@ -652,7 +736,8 @@ impl Shell {
                 }
             };
             if !self.p.kill(pid, sig) {
-                self.error(&format!("can't kill pid {pid}: No such process")).await;
+                self.error(&format!("can't kill pid {pid}: No such process"))
+                    .await;
                 self.status = 1;
             }
         }

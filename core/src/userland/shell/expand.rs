@@ -14,7 +14,11 @@ use crate::userland::proc::{ExitStatus, Fd};
 enum Seg {
     /// `split`: came from an unquoted expansion (subject to IFS splitting).
     /// `quoted`: exempt from globbing.
-    Text { s: String, quoted: bool, split: bool },
+    Text {
+        s: String,
+        quoted: bool,
+        split: bool,
+    },
     /// A field boundary (between the words of `"$@"`).
     Break,
 }
@@ -91,7 +95,11 @@ impl Shell {
         Ok(s)
     }
 
-    fn expand_parts<'a>(&'a mut self, parts: &'a [Part], out: &'a mut Vec<Seg>) -> Fut<'a, Result<(), Ctl>> {
+    fn expand_parts<'a>(
+        &'a mut self,
+        parts: &'a [Part],
+        out: &'a mut Vec<Seg>,
+    ) -> Fut<'a, Result<(), Ctl>> {
         Box::pin(async move {
             for part in parts {
                 match part {
@@ -194,7 +202,12 @@ impl Shell {
         self.root_pid
     }
 
-    async fn expand_param(&mut self, exp: &Param, quoted: bool, out: &mut Vec<Seg>) -> Result<(), Ctl> {
+    async fn expand_param(
+        &mut self,
+        exp: &Param,
+        quoted: bool,
+        out: &mut Vec<Seg>,
+    ) -> Result<(), Ctl> {
         let name = exp.name.as_str();
         let push = |out: &mut Vec<Seg>, s: String| {
             out.push(Seg::Text {
@@ -220,7 +233,9 @@ impl Shell {
                     return Ok(());
                 }
                 if name == "*" && quoted {
-                    let sep = self.get_var("IFS").map_or(" ".to_string(), |s| s.chars().take(1).collect());
+                    let sep = self
+                        .get_var("IFS")
+                        .map_or(" ".to_string(), |s| s.chars().take(1).collect());
                     push(out, self.positional.join(&sep));
                     return Ok(());
                 }
@@ -310,7 +325,12 @@ impl Shell {
             let (r, w) = self.p.pipe();
             let mut fds = self.p.fds.clone();
             fds.set(1, Fd::PipeW(w));
-            let copy = self.fork_copy(self.p.reexec(Vec::new(), self.p.env.clone(), self.p.cwd.clone(), fds.clone()));
+            let copy = self.fork_copy(self.p.reexec(
+                Vec::new(),
+                self.p.env.clone(),
+                self.p.cwd.clone(),
+                fds.clone(),
+            ));
             let list = list.clone();
             let cmdline = self.arg0.clone();
             let pid = self.p.fork(&cmdline, fds, move |child| {
@@ -353,7 +373,10 @@ impl Shell {
         let mut cur = String::new();
         let mut magic = false;
         let mut started = false;
-        let mut end_field = |cur: &mut String, magic: &mut bool, started: &mut bool, fields: &mut Vec<(String, bool)>| {
+        let end_field = |cur: &mut String,
+                         magic: &mut bool,
+                         started: &mut bool,
+                         fields: &mut Vec<(String, bool)>| {
             if *started {
                 fields.push((std::mem::take(cur), *magic));
             }
@@ -364,18 +387,28 @@ impl Shell {
         for seg in segs {
             match seg {
                 Seg::Break => end_field(&mut cur, &mut magic, &mut started, &mut fields),
-                Seg::Text { s, quoted: true, .. } => {
+                Seg::Text {
+                    s, quoted: true, ..
+                } => {
                     cur.push_str(&pattern::escape(&s));
                     started = true;
                 }
-                Seg::Text { s, quoted: false, split: false } => {
+                Seg::Text {
+                    s,
+                    quoted: false,
+                    split: false,
+                } => {
                     if pattern::has_magic(&s) {
                         magic = true;
                     }
                     cur.push_str(&s);
                     started |= !s.is_empty();
                 }
-                Seg::Text { s, quoted: false, split: true } => {
+                Seg::Text {
+                    s,
+                    quoted: false,
+                    split: true,
+                } => {
                     // Whitespace next to a non-whitespace separator belongs to it.
                     let mut after_ws = false;
                     for c in s.chars() {
@@ -427,7 +460,11 @@ impl Shell {
     fn glob(&self, pat: &str) -> Vec<String> {
         let absolute = pat.starts_with('/');
         let comps: Vec<&str> = pat.split('/').filter(|c| !c.is_empty()).collect();
-        let mut bases: Vec<String> = vec![if absolute { "/".to_string() } else { String::new() }];
+        let mut bases: Vec<String> = vec![if absolute {
+            "/".to_string()
+        } else {
+            String::new()
+        }];
         let fs = self.p.fs();
         for (i, comp) in comps.iter().enumerate() {
             let last = i + 1 == comps.len();
@@ -450,12 +487,14 @@ impl Shell {
                     continue;
                 }
                 let dir = if base.is_empty() { "." } else { base.as_str() };
-                let Ok(entries) = fs.list(&self.p.cwd, dir) else { continue };
+                let Ok(entries) = fs.list(&self.p.cwd, dir) else {
+                    continue;
+                };
                 for (name, st) in entries {
                     if name.starts_with('.') && !comp.starts_with('.') && !comp.starts_with("\\.") {
                         continue;
                     }
-                    if !last && !(st.is_dir() || st.kind == crate::userland::fs::Kind::Link) {
+                    if !last && !st.is_dir() && st.kind != crate::userland::fs::Kind::Link {
                         continue;
                     }
                     if pattern::matches(comp, &name) {

@@ -131,7 +131,10 @@ impl Shell {
                 },
             );
         }
-        let cwd = vars.get("PWD").map(|v| v.value.clone()).filter(|d| d.starts_with('/'));
+        let cwd = vars
+            .get("PWD")
+            .map(|v| v.value.clone())
+            .filter(|d| d.starts_with('/'));
         let mut sh = Shell {
             p,
             dialect,
@@ -183,7 +186,12 @@ impl Shell {
             positional: self.positional.clone(),
             funcs: self.funcs.clone(),
             // A subshell resets caught traps (POSIX), keeping ignored ones.
-            traps: self.traps.iter().filter(|(_, v)| v.is_empty()).map(|(k, v)| (*k, v.clone())).collect(),
+            traps: self
+                .traps
+                .iter()
+                .filter(|(_, v)| v.is_empty())
+                .map(|(k, v)| (*k, v.clone()))
+                .collect(),
             status: self.status,
             last_bg: self.last_bg,
             jobs: Vec::new(),
@@ -238,7 +246,9 @@ impl Shell {
     }
 
     fn path_var(&self) -> String {
-        self.get_var("PATH").unwrap_or(super::proc::DEFAULT_PATH).to_string()
+        self.get_var("PATH")
+            .unwrap_or(super::proc::DEFAULT_PATH)
+            .to_string()
     }
 
     fn exported_env(&self) -> Vec<(String, String)> {
@@ -375,7 +385,12 @@ impl Shell {
 
     fn spawn_background(&mut self, ao: &AndOr) {
         let ao = ao.clone();
-        let copy = self.fork_copy(self.p.reexec(Vec::new(), self.p.env.clone(), self.p.cwd.clone(), self.p.fds.clone()));
+        let copy = self.fork_copy(self.p.reexec(
+            Vec::new(),
+            self.p.env.clone(),
+            self.p.cwd.clone(),
+            self.p.fds.clone(),
+        ));
         let cmdline = self.arg0.clone();
         let fds = self.p.fds.clone();
         let pid = self.p.fork(&cmdline, fds, move |child| {
@@ -478,7 +493,12 @@ impl Shell {
                 fds.set(1, Fd::PipeW(w));
                 prev = Some(Fd::PipeR(r));
             }
-            let copy = self.fork_copy(self.p.reexec(Vec::new(), self.p.env.clone(), self.p.cwd.clone(), fds.clone()));
+            let copy = self.fork_copy(self.p.reexec(
+                Vec::new(),
+                self.p.env.clone(),
+                self.p.cwd.clone(),
+                fds.clone(),
+            ));
             let cmd = cmd.clone();
             let cmdline = self.arg0.clone();
             let pid = self.p.fork(&cmdline, fds, move |child| {
@@ -551,7 +571,12 @@ impl Shell {
         match c {
             Compound::Group(l) => self.eval_list(l).await,
             Compound::Subshell(l) => {
-                let copy = self.fork_copy(self.p.reexec(Vec::new(), self.p.env.clone(), self.p.cwd.clone(), self.p.fds.clone()));
+                let copy = self.fork_copy(self.p.reexec(
+                    Vec::new(),
+                    self.p.env.clone(),
+                    self.p.cwd.clone(),
+                    self.p.fds.clone(),
+                ));
                 let l = l.clone();
                 let cmdline = self.arg0.clone();
                 let fds = self.p.fds.clone();
@@ -566,7 +591,10 @@ impl Shell {
                 self.status = self.p.wait(pid).await.map_or(0, ExitStatus::code);
                 Ok(())
             }
-            Compound::If { branches, otherwise } => {
+            Compound::If {
+                branches,
+                otherwise,
+            } => {
                 for (cond, body) in branches {
                     if self.eval_cond(cond).await? {
                         return self.eval_list(body).await;
@@ -675,7 +703,10 @@ impl Shell {
 
     async fn xtrace_line(&mut self, assigns: &[(String, String)], words: &[String]) {
         let ps4 = self.get_var("PS4").unwrap_or("+ ").to_string();
-        let mut parts: Vec<String> = assigns.iter().map(|(k, v)| format!("{k}={}", quote_for_trace(v))).collect();
+        let mut parts: Vec<String> = assigns
+            .iter()
+            .map(|(k, v)| format!("{k}={}", quote_for_trace(v)))
+            .collect();
         parts.extend(words.iter().map(|w| quote_for_trace(w)));
         let _ = self.p.err(&format!("{ps4}{}\n", parts.join(" "))).await;
     }
@@ -738,7 +769,13 @@ impl Shell {
         })
     }
 
-    async fn dispatch(&mut self, name: &str, words: &[String], assigns: &[(String, String)], exec_last: bool) -> R {
+    async fn dispatch(
+        &mut self,
+        name: &str,
+        words: &[String],
+        assigns: &[(String, String)],
+        exec_last: bool,
+    ) -> R {
         if builtins::is_special(name) {
             for (k, v) in assigns {
                 self.set_var(k, v);
@@ -746,8 +783,10 @@ impl Shell {
             return self.run_builtin(name, words).await;
         }
         if let Some(body) = self.funcs.get(name).cloned() {
-            let saved: Vec<(String, Option<Var>)> =
-                assigns.iter().map(|(k, _)| (k.clone(), self.vars.get(k).cloned())).collect();
+            let saved: Vec<(String, Option<Var>)> = assigns
+                .iter()
+                .map(|(k, _)| (k.clone(), self.vars.get(k).cloned()))
+                .collect();
             for (k, v) in assigns {
                 self.set_var(k, v);
             }
@@ -765,8 +804,10 @@ impl Shell {
             return r;
         }
         if builtins::is_regular(name) {
-            let saved: Vec<(String, Option<Var>)> =
-                assigns.iter().map(|(k, _)| (k.clone(), self.vars.get(k).cloned())).collect();
+            let saved: Vec<(String, Option<Var>)> = assigns
+                .iter()
+                .map(|(k, _)| (k.clone(), self.vars.get(k).cloned()))
+                .collect();
             for (k, v) in assigns {
                 self.set_var(k, v);
             }
@@ -783,7 +824,8 @@ impl Shell {
             }
             return r;
         }
-        self.run_external(words, assigns, exec_last && self.traps.is_empty()).await
+        self.run_external(words, assigns, exec_last && self.traps.is_empty())
+            .await
     }
 
     async fn call_function(&mut self, body: &Rc<Command>, words: &[String]) -> R {
@@ -792,7 +834,10 @@ impl Shell {
             self.status = 2;
             return Err(Ctl::Exit(2));
         }
-        let saved_pos = std::mem::replace(&mut self.positional, words.iter().skip(1).cloned().collect());
+        let saved_pos = std::mem::replace(
+            &mut self.positional,
+            words.iter().skip(1).cloned().collect(),
+        );
         let saved_loop = std::mem::replace(&mut self.loop_depth, 0);
         self.call_depth += 1;
         self.locals.push(Vec::new());
@@ -818,7 +863,12 @@ impl Shell {
         }
     }
 
-    async fn run_external(&mut self, words: &[String], assigns: &[(String, String)], exec: bool) -> R {
+    async fn run_external(
+        &mut self,
+        words: &[String],
+        assigns: &[(String, String)],
+        exec: bool,
+    ) -> R {
         let mut env = self.exported_env();
         for (k, v) in assigns {
             env.retain(|(n, _)| n != k);
@@ -835,7 +885,9 @@ impl Shell {
             return match self.p.program_for(&name, &path) {
                 Ok(program) => {
                     self.p.set_cmdline(&words.join(" "));
-                    let proc = self.p.reexec(words.to_vec(), env, self.p.cwd.clone(), self.p.fds.clone());
+                    let proc =
+                        self.p
+                            .reexec(words.to_vec(), env, self.p.cwd.clone(), self.p.fds.clone());
                     let st = program(proc).await;
                     Err(Ctl::Exit(st.code()))
                 }
@@ -845,7 +897,10 @@ impl Shell {
                 }
             };
         }
-        match self.p.spawn(words.to_vec(), env, self.p.cwd.clone(), self.p.fds.clone()) {
+        match self
+            .p
+            .spawn(words.to_vec(), env, self.p.cwd.clone(), self.p.fds.clone())
+        {
             Ok(pid) => {
                 let st = self.p.wait(pid).await;
                 self.status = st.map_or(0, ExitStatus::code);
@@ -1113,7 +1168,9 @@ async fn shell_main(p: Proc, dialect: Dialect) -> ExitStatus {
                 }
                 Err(e) => {
                     let why = e.text();
-                    let _ = sh.p.err(&format!("{invoked}: can't open '{path}': {why}\n")).await;
+                    let _ =
+                        sh.p.err(&format!("{invoked}: can't open '{path}': {why}\n"))
+                            .await;
                     return ExitStatus::Code(2);
                 }
             }
@@ -1189,7 +1246,11 @@ impl Shell {
         let mut line_no = 1;
         loop {
             if self.interactive {
-                let prompt = if buf.is_empty() { self.prompt() } else { self.get_var("PS2").unwrap_or("> ").to_string() };
+                let prompt = if buf.is_empty() {
+                    self.prompt()
+                } else {
+                    self.get_var("PS2").unwrap_or("> ").to_string()
+                };
                 let _ = self.p.err(&prompt).await;
             }
             let Some(line) = self.read_line(0).await else {
@@ -1212,7 +1273,10 @@ impl Shell {
                 match parser.next_command() {
                     Ok(Some(l)) => lists.push(l),
                     Ok(None) => break,
-                    Err(e) if e.message.contains("end of file") || e.message.contains("unterminated") => {
+                    Err(e)
+                        if e.message.contains("end of file")
+                            || e.message.contains("unterminated") =>
+                    {
                         incomplete = true;
                         break;
                     }

@@ -18,7 +18,9 @@ pub struct ParseError {
 
 impl ParseError {
     fn new(msg: impl Into<String>) -> ParseError {
-        ParseError { message: msg.into() }
+        ParseError {
+            message: msg.into(),
+        }
     }
 }
 
@@ -32,7 +34,8 @@ enum Tok {
 }
 
 const OPS: [&str; 18] = [
-    "&&", "||", ";;", "<<-", "<<", ">>", "<&", ">&", "<>", ">|", "&>", ";", "&", "|", "(", ")", "<", ">",
+    "&&", "||", ";;", "<<-", "<<", ">>", "<&", ">&", "<>", ">|", "&>", ";", "&", "|", "(", ")",
+    "<", ">",
 ];
 
 const RESERVED_ENDS: [&str; 8] = ["then", "else", "elif", "fi", "do", "done", "esac", "}"];
@@ -53,7 +56,10 @@ fn is_name(s: &str) -> bool {
 }
 
 fn is_meta(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | ';' | '&' | '|' | '(' | ')' | '<' | '>')
+    matches!(
+        c,
+        ' ' | '\t' | '\n' | ';' | '&' | '|' | '(' | ')' | '<' | '>'
+    )
 }
 
 impl Parser {
@@ -202,7 +208,9 @@ impl Parser {
         }
         for op in OPS {
             let n = op.chars().count();
-            if self.src.len() >= self.pos + n && op.chars().zip(&self.src[self.pos..]).all(|(a, b)| a == *b) {
+            if self.src.len() >= self.pos + n
+                && op.chars().zip(&self.src[self.pos..]).all(|(a, b)| a == *b)
+            {
                 self.pos += n;
                 return Ok(Tok::Op(op));
             }
@@ -240,7 +248,11 @@ impl Parser {
                     line.push(c);
                 }
                 self.line += 1;
-                let check = if h.strip_tabs { line.trim_start_matches('\t') } else { line.as_str() };
+                let check = if h.strip_tabs {
+                    line.trim_start_matches('\t')
+                } else {
+                    line.as_str()
+                };
                 if check == h.delimiter {
                     break;
                 }
@@ -281,7 +293,10 @@ impl Parser {
 
     fn word_inner(&mut self, mode: WordMode) -> Result<Word, ParseError> {
         let mut parts: Vec<Part> = Vec::new();
-        let quoted = matches!(mode, WordMode::DQuote | WordMode::HereDoc | WordMode::BraceQ);
+        let quoted = matches!(
+            mode,
+            WordMode::DQuote | WordMode::HereDoc | WordMode::BraceQ
+        );
         let mut lit = String::new();
         let flush = |lit: &mut String, parts: &mut Vec<Part>, quoted: bool| {
             if !lit.is_empty() {
@@ -295,7 +310,10 @@ impl Parser {
             let mut j = self.pos + 1;
             let mut user = String::new();
             while let Some(c) = self.at(j) {
-                if c == '/' || is_meta(c) || !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.') {
+                if c == '/'
+                    || is_meta(c)
+                    || !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+                {
                     break;
                 }
                 user.push(c);
@@ -322,8 +340,12 @@ impl Parser {
                     }
                     let escapable = match mode {
                         WordMode::Normal | WordMode::Brace => true,
-                        WordMode::DQuote | WordMode::BraceQ => matches!(next, Some('$' | '`' | '"' | '\\')),
-                        WordMode::HereDoc | WordMode::Arith => matches!(next, Some('$' | '`' | '\\')),
+                        WordMode::DQuote | WordMode::BraceQ => {
+                            matches!(next, Some('$' | '`' | '"' | '\\'))
+                        }
+                        WordMode::HereDoc | WordMode::Arith => {
+                            matches!(next, Some('$' | '`' | '\\'))
+                        }
                     };
                     if escapable {
                         if let Some(n) = next {
@@ -349,7 +371,11 @@ impl Parser {
                     let mut s = String::new();
                     loop {
                         match self.cur() {
-                            None => return Err(ParseError::new("syntax error: unterminated quoted string")),
+                            None => {
+                                return Err(ParseError::new(
+                                    "syntax error: unterminated quoted string",
+                                ))
+                            }
                             Some('\'') => {
                                 self.pos += 1;
                                 break;
@@ -360,7 +386,10 @@ impl Parser {
                             }
                         }
                     }
-                    parts.push(Part::Lit { text: s, quoted: true });
+                    parts.push(Part::Lit {
+                        text: s,
+                        quoted: true,
+                    });
                 }
                 '"' if matches!(mode, WordMode::Normal | WordMode::Brace) => {
                     flush(&mut lit, &mut parts, quoted);
@@ -384,12 +413,18 @@ impl Parser {
                     let mut s = String::new();
                     loop {
                         match self.cur() {
-                            None => return Err(ParseError::new("syntax error: unterminated quoted string")),
+                            None => {
+                                return Err(ParseError::new(
+                                    "syntax error: unterminated quoted string",
+                                ))
+                            }
                             Some('`') => {
                                 self.pos += 1;
                                 break;
                             }
-                            Some('\\') if matches!(self.at(self.pos + 1), Some('$' | '`' | '\\')) => {
+                            Some('\\')
+                                if matches!(self.at(self.pos + 1), Some('$' | '`' | '\\')) =>
+                            {
                                 if let Some(n) = self.at(self.pos + 1) {
                                     s.push(n);
                                 }
@@ -471,7 +506,11 @@ impl Parser {
                 self.depth -= 1;
                 match self.next()? {
                     Tok::Op(")") => {}
-                    Tok::Eof => return Err(ParseError::new("syntax error: unexpected end of file (expecting \")\")")),
+                    Tok::Eof => {
+                        return Err(ParseError::new(
+                            "syntax error: unexpected end of file (expecting \")\")",
+                        ))
+                    }
                     t => return Err(unexpected(&t)),
                 }
                 Ok(Some(Part::Cmd {
@@ -483,7 +522,9 @@ impl Parser {
                 self.pos += 2;
                 self.brace_param(quoted).map(Some)
             }
-            Some(c) if c.is_ascii_digit() || matches!(c, '@' | '*' | '#' | '?' | '-' | '$' | '!') => {
+            Some(c)
+                if c.is_ascii_digit() || matches!(c, '@' | '*' | '#' | '?' | '-' | '$' | '!') =>
+            {
                 self.pos += 2;
                 Ok(Some(Part::Param {
                     exp: Box::new(Param {
@@ -496,13 +537,19 @@ impl Parser {
             Some(c) if c == '_' || c.is_ascii_alphabetic() => {
                 let mut j = self.pos + 1;
                 let mut name = String::new();
-                while let Some(c) = self.at(j).filter(|c| *c == '_' || c.is_ascii_alphanumeric()) {
+                while let Some(c) = self
+                    .at(j)
+                    .filter(|c| *c == '_' || c.is_ascii_alphanumeric())
+                {
                     name.push(c);
                     j += 1;
                 }
                 self.pos = j;
                 Ok(Some(Part::Param {
-                    exp: Box::new(Param { name, op: ParamOp::Plain }),
+                    exp: Box::new(Param {
+                        name,
+                        op: ParamOp::Plain,
+                    }),
                     quoted,
                 }))
             }
@@ -522,7 +569,10 @@ impl Parser {
         match self.cur() {
             None => return Err(missing()),
             Some(c) if c == '_' || c.is_ascii_alphabetic() => {
-                while let Some(c) = self.cur().filter(|c| *c == '_' || c.is_ascii_alphanumeric()) {
+                while let Some(c) = self
+                    .cur()
+                    .filter(|c| *c == '_' || c.is_ascii_alphanumeric())
+                {
                     name.push(c);
                     self.pos += 1;
                 }
@@ -541,7 +591,10 @@ impl Parser {
         }
         let mk = |op| {
             Ok(Part::Param {
-                exp: Box::new(Param { name: name.clone(), op }),
+                exp: Box::new(Param {
+                    name: name.clone(),
+                    op,
+                }),
                 quoted,
             })
         };
@@ -555,7 +608,9 @@ impl Parser {
                 _ => Err(bad()),
             };
         }
-        let Some(c) = self.cur() else { return Err(missing()) };
+        let Some(c) = self.cur() else {
+            return Err(missing());
+        };
         if c == '}' {
             self.pos += 1;
             return mk(ParamOp::Plain);
@@ -564,7 +619,9 @@ impl Parser {
         if colon {
             self.pos += 1;
         }
-        let Some(op) = self.cur() else { return Err(missing()) };
+        let Some(op) = self.cur() else {
+            return Err(missing());
+        };
         self.pos += 1;
         let (suffix, longest) = match op {
             '%' | '#' if !colon => {
@@ -577,7 +634,11 @@ impl Parser {
             '-' | '=' | '+' | '?' => (false, false),
             _ => return Err(bad()),
         };
-        let word = self.word(if quoted { WordMode::BraceQ } else { WordMode::Brace })?;
+        let word = self.word(if quoted {
+            WordMode::BraceQ
+        } else {
+            WordMode::Brace
+        })?;
         if self.cur() != Some('}') {
             return Err(missing());
         }
@@ -621,7 +682,10 @@ impl Parser {
     fn at_list_end(t: &Tok, ends: &[&str]) -> bool {
         match t {
             Tok::Eof | Tok::Op(")") | Tok::Op(";;") => true,
-            Tok::Word(..) => RESERVED_ENDS.iter().chain(ends).any(|w| Parser::is_reserved(t, w)),
+            Tok::Word(..) => RESERVED_ENDS
+                .iter()
+                .chain(ends)
+                .any(|w| Parser::is_reserved(t, w)),
             _ => false,
         }
     }
@@ -756,14 +820,21 @@ impl Parser {
                     } else if Parser::is_reserved(&t, "fi") {
                         break;
                     } else if t == Tok::Eof {
-                        return Err(ParseError::new("syntax error: unexpected end of file (expecting \"fi\")"));
+                        return Err(ParseError::new(
+                            "syntax error: unexpected end of file (expecting \"fi\")",
+                        ));
                     } else {
                         return Err(unexpected(&t));
                     }
                 }
-                Some(Compound::If { branches, otherwise })
+                Some(Compound::If {
+                    branches,
+                    otherwise,
+                })
             }
-            Tok::Word(..) if Parser::is_reserved(&t, "while") || Parser::is_reserved(&t, "until") => {
+            Tok::Word(..)
+                if Parser::is_reserved(&t, "while") || Parser::is_reserved(&t, "until") =>
+            {
                 let until = Parser::is_reserved(&t, "until");
                 self.next()?;
                 let cond = self.compound_list(&[])?;
@@ -813,7 +884,9 @@ impl Parser {
                 let word = match self.next()? {
                     Tok::Word(w, _) => w,
                     Tok::Eof => {
-                        return Err(ParseError::new("syntax error: unexpected end of file (expecting word)"))
+                        return Err(ParseError::new(
+                            "syntax error: unexpected end of file (expecting word)",
+                        ))
                     }
                     t => return Err(unexpected(&t)),
                 };
@@ -934,7 +1007,10 @@ impl Parser {
         };
         if op == RedirOp::Here {
             let quoted = raw.contains(['\'', '"', '\\']);
-            let delimiter: String = raw.chars().filter(|c| !matches!(c, '\'' | '"' | '\\')).collect();
+            let delimiter: String = raw
+                .chars()
+                .filter(|c| !matches!(c, '\'' | '"' | '\\'))
+                .collect();
             let h = Rc::new(HereDoc {
                 delimiter,
                 strip_tabs: op_tok == "<<-",
@@ -995,7 +1071,11 @@ fn assignment(w: &Word, raw: &str) -> Option<(String, Word)> {
     if !is_name(name) {
         return None;
     }
-    let Some(Part::Lit { text, quoted: false }) = w.0.first() else {
+    let Some(Part::Lit {
+        text,
+        quoted: false,
+    }) = w.0.first()
+    else {
         return None;
     };
     let rest = text.strip_prefix(name)?.strip_prefix('=')?;
@@ -1050,24 +1130,92 @@ mod tests {
     #[test]
     fn syntax_errors_read_like_ash() {
         let cases = [
-            ("an if without fi", "if true; then echo a", "syntax error: unexpected end of file (expecting \"fi\")"),
-            ("a stray fi", "echo a; fi", "syntax error: unexpected \"fi\""),
-            ("an unterminated single quote", "echo 'abc", "syntax error: unterminated quoted string"),
-            ("an unterminated double quote", "echo \"abc", "syntax error: unterminated quoted string"),
-            ("a while without done", "while true; do echo", "syntax error: unexpected end of file (expecting \"done\")"),
-            ("a numeric for variable", "for 1 in a; do :; done", "syntax error: bad for loop variable"),
-            ("a bad substitution", "echo ${1a}", "syntax error: bad substitution"),
-            ("an open brace parameter", "echo ${", "syntax error: missing '}'"),
-            ("an open subshell", "( echo", "syntax error: unexpected end of file (expecting \")\")"),
-            ("an open group", "{ echo; ", "syntax error: unexpected end of file (expecting \"}\")"),
+            (
+                "an if without fi",
+                "if true; then echo a",
+                "syntax error: unexpected end of file (expecting \"fi\")",
+            ),
+            (
+                "a stray fi",
+                "echo a; fi",
+                "syntax error: unexpected \"fi\"",
+            ),
+            (
+                "an unterminated single quote",
+                "echo 'abc",
+                "syntax error: unterminated quoted string",
+            ),
+            (
+                "an unterminated double quote",
+                "echo \"abc",
+                "syntax error: unterminated quoted string",
+            ),
+            (
+                "a while without done",
+                "while true; do echo",
+                "syntax error: unexpected end of file (expecting \"done\")",
+            ),
+            (
+                "a numeric for variable",
+                "for 1 in a; do :; done",
+                "syntax error: bad for loop variable",
+            ),
+            (
+                "a bad substitution",
+                "echo ${1a}",
+                "syntax error: bad substitution",
+            ),
+            (
+                "an open brace parameter",
+                "echo ${",
+                "syntax error: missing '}'",
+            ),
+            (
+                "an open subshell",
+                "( echo",
+                "syntax error: unexpected end of file (expecting \")\")",
+            ),
+            (
+                "an open group",
+                "{ echo; ",
+                "syntax error: unexpected end of file (expecting \"}\")",
+            ),
             ("a leading pipe", "| echo", "syntax error: unexpected \"|\""),
-            ("a dangling and", "echo a &&", "syntax error: unexpected end of file"),
-            ("a redirection without target", "echo >", "syntax error: unexpected end of file"),
-            ("a double semicolon outside case", "echo ;;", "syntax error: unexpected \";;\""),
-            ("an empty then", "if true; then fi", "syntax error: unexpected \"fi\""),
-            ("then without a condition", "if then fi", "syntax error: unexpected \"then\""),
-            ("an open arithmetic", "echo $((", "syntax error: missing '))'"),
-            ("a case without subject", "case", "syntax error: unexpected end of file (expecting word)"),
+            (
+                "a dangling and",
+                "echo a &&",
+                "syntax error: unexpected end of file",
+            ),
+            (
+                "a redirection without target",
+                "echo >",
+                "syntax error: unexpected end of file",
+            ),
+            (
+                "a double semicolon outside case",
+                "echo ;;",
+                "syntax error: unexpected \";;\"",
+            ),
+            (
+                "an empty then",
+                "if true; then fi",
+                "syntax error: unexpected \"fi\"",
+            ),
+            (
+                "then without a condition",
+                "if then fi",
+                "syntax error: unexpected \"then\"",
+            ),
+            (
+                "an open arithmetic",
+                "echo $((",
+                "syntax error: missing '))'",
+            ),
+            (
+                "a case without subject",
+                "case",
+                "syntax error: unexpected end of file (expecting word)",
+            ),
         ];
         for (name, src, want) in cases {
             assert_eq!(first_error(src).as_deref(), Some(want), "{name}");

@@ -212,7 +212,11 @@ pub fn trim(value: &str, pat: &str, suffix: bool, longest: bool) -> String {
         (0..=n).collect()
     };
     for k in cuts {
-        let (keep, test) = if suffix { (&cs[..k], &cs[k..]) } else { (&cs[k..], &cs[..k]) };
+        let (keep, test) = if suffix {
+            (&cs[..k], &cs[k..])
+        } else {
+            (&cs[k..], &cs[..k])
+        };
         if matches_at(&p, test) {
             return keep.iter().collect();
         }

@@ -6,7 +6,9 @@ use std::rc::Rc;
 use crate::userland::commands::{busybox_applet_names, busybox_registry};
 use crate::userland::fs::{Image, Volume};
 use crate::userland::outside::FakeOutside;
-use crate::userland::proc::{ExecOptions, ExitStatus, Machine, MachineConfig, Millis, Output, Signal, Stdin, Stream};
+use crate::userland::proc::{
+    ExecOptions, ExitStatus, Machine, MachineConfig, Millis, Output, Signal, Stdin, Stream,
+};
 
 /// Gives up on a run after this much simulated time.
 const HORIZON_MS: Millis = 3_600_000;
@@ -21,7 +23,10 @@ fn machine_with(outside: FakeOutside) -> Machine {
         hostname: "web-0".to_string(),
         image: image(),
         env: vec![
-            ("PATH".into(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into()),
+            (
+                "PATH".into(),
+                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
+            ),
             ("HOSTNAME".into(), "web-0".into()),
             ("HOME".into(), "/root".into()),
         ],
@@ -58,7 +63,10 @@ struct Run {
 
 fn run_on(m: &mut Machine, script: &str) -> Run {
     let h = m
-        .exec(vec!["sh".into(), "-c".into(), script.into()], ExecOptions::default())
+        .exec(
+            vec!["sh".into(), "-c".into(), script.into()],
+            ExecOptions::default(),
+        )
         .expect("sh exists");
     let (st, end) = run_until_exit(m, h.pid);
     Run {
@@ -86,8 +94,20 @@ fn check(cases: &[(&str, &str, &str, &str, i32)]) {
 #[test]
 fn simple_commands_and_lists() {
     check(&[
-        ("echo prints its words", "echo hello world", "hello world\n", "", 0),
-        ("semicolons sequence commands", "echo a; echo b", "a\nb\n", "", 0),
+        (
+            "echo prints its words",
+            "echo hello world",
+            "hello world\n",
+            "",
+            0,
+        ),
+        (
+            "semicolons sequence commands",
+            "echo a; echo b",
+            "a\nb\n",
+            "",
+            0,
+        ),
         ("and runs on success", "true && echo yes", "yes\n", "", 0),
         ("or runs on failure", "false || echo no", "no\n", "", 0),
         ("bang inverts", "! false; echo $?", "0\n", "", 0),
@@ -95,127 +115,565 @@ fn simple_commands_and_lists() {
         ("exit with a code", "exit 3", "", "", 3),
         ("exit wraps at 256", "exit 300", "", "", 44),
         ("unknown command", "foo", "", "sh: foo: not found\n", 127),
-        ("unknown command status is visible", "foo; echo $?", "127\n", "sh: foo: not found\n", 0),
-        ("env prefix is scoped", "A=1 sh -c 'echo $A'; echo \"[$A]\"", "1\n[]\n", "", 0),
+        (
+            "unknown command status is visible",
+            "foo; echo $?",
+            "127\n",
+            "sh: foo: not found\n",
+            0,
+        ),
+        (
+            "env prefix is scoped",
+            "A=1 sh -c 'echo $A'; echo \"[$A]\"",
+            "1\n[]\n",
+            "",
+            0,
+        ),
         ("comments are ignored", "echo a # b c", "a\n", "", 0),
-        ("newlines separate commands", "echo a\necho b", "a\nb\n", "", 0),
+        (
+            "newlines separate commands",
+            "echo a\necho b",
+            "a\nb\n",
+            "",
+            0,
+        ),
     ]);
 }
 
 #[test]
 fn quoting_and_expansion() {
     check(&[
-        ("single quotes are literal", "echo '$HOME *'", "$HOME *\n", "", 0),
-        ("double quotes expand", "x=1; echo \"x is $x\"", "x is 1\n", "", 0),
+        (
+            "single quotes are literal",
+            "echo '$HOME *'",
+            "$HOME *\n",
+            "",
+            0,
+        ),
+        (
+            "double quotes expand",
+            "x=1; echo \"x is $x\"",
+            "x is 1\n",
+            "",
+            0,
+        ),
         ("backslash escapes", "echo \\$HOME", "$HOME\n", "", 0),
         ("braces", "x=ab; echo ${x}c", "abc\n", "", 0),
-        ("default values", "echo ${u:-def} ${u-d2} ${u:=set} $u ${u:+alt} ${v:+alt}.", "def d2 set set alt .\n", "", 0),
+        (
+            "default values",
+            "echo ${u:-def} ${u-d2} ${u:=set} $u ${u:+alt} ${v:+alt}.",
+            "def d2 set set alt .\n",
+            "",
+            0,
+        ),
         ("length", "x=hello; echo ${#x}", "5\n", "", 0),
-        ("trimming", "x=a.b.c; echo ${x%.*} ${x%%.*} ${x#*.} ${x##*.}", "a.b a b.c c\n", "", 0),
-        ("unset with error", "echo ${x:?gone}; echo after", "", "sh: x: gone\n", 2),
-        ("unset error default text", "echo ${x?}", "", "sh: x: parameter not set\n", 2),
-        ("command substitution", "echo \"$(echo in ner)\" `echo bq`", "in ner bq\n", "", 0),
-        ("nested substitution", "echo $(echo $(echo deep))", "deep\n", "", 0),
-        ("substitution strips newlines", "x=$(printf 'a\\n\\n'); echo \"[$x]\"", "[a]\n", "", 0),
+        (
+            "trimming",
+            "x=a.b.c; echo ${x%.*} ${x%%.*} ${x#*.} ${x##*.}",
+            "a.b a b.c c\n",
+            "",
+            0,
+        ),
+        (
+            "unset with error",
+            "echo ${x:?gone}; echo after",
+            "",
+            "sh: x: gone\n",
+            2,
+        ),
+        (
+            "unset error default text",
+            "echo ${x?}",
+            "",
+            "sh: x: parameter not set\n",
+            2,
+        ),
+        (
+            "command substitution",
+            "echo \"$(echo in ner)\" `echo bq`",
+            "in ner bq\n",
+            "",
+            0,
+        ),
+        (
+            "nested substitution",
+            "echo $(echo $(echo deep))",
+            "deep\n",
+            "",
+            0,
+        ),
+        (
+            "substitution strips newlines",
+            "x=$(printf 'a\\n\\n'); echo \"[$x]\"",
+            "[a]\n",
+            "",
+            0,
+        ),
         ("substitution status", "x=$(false); echo $?", "1\n", "", 0),
-        ("arithmetic", "a=5; echo $((a+1)) $(($a*2)) $((2**3)) $((7%3)) $((-3/2))", "6 10 8 1 -1\n", "", 0),
+        (
+            "arithmetic",
+            "a=5; echo $((a+1)) $(($a*2)) $((2**3)) $((7%3)) $((-3/2))",
+            "6 10 8 1 -1\n",
+            "",
+            0,
+        ),
         ("arithmetic assigns", "echo $((x=5)) $x", "5 5\n", "", 0),
-        ("division by zero", "echo $((1/0)); echo after", "", "sh: divide by zero\n", 2),
-        ("arithmetic syntax error", "echo $((1 +))", "", "sh: arithmetic syntax error\n", 2),
-        ("positional parameters", "set -- a 'b c' d; echo $#; for a in \"$@\"; do echo \"[$a]\"; done", "3\n[a]\n[b c]\n[d]\n", "", 0),
-        ("unquoted star splits", "set -- a 'b c'; for a in $*; do echo \"<$a>\"; done", "<a>\n<b>\n<c>\n", "", 0),
-        ("quoted star joins", "set -- a b; echo \"$*\"", "a b\n", "", 0),
-        ("IFS splitting", "IFS=:; x=a:b::c; for i in $x; do echo \"[$i]\"; done", "[a]\n[b]\n[]\n[c]\n", "", 0),
-        ("empty expansion vanishes", "x=; set -- $x; echo $#", "0\n", "", 0),
+        (
+            "division by zero",
+            "echo $((1/0)); echo after",
+            "",
+            "sh: divide by zero\n",
+            2,
+        ),
+        (
+            "arithmetic syntax error",
+            "echo $((1 +))",
+            "",
+            "sh: arithmetic syntax error\n",
+            2,
+        ),
+        (
+            "positional parameters",
+            "set -- a 'b c' d; echo $#; for a in \"$@\"; do echo \"[$a]\"; done",
+            "3\n[a]\n[b c]\n[d]\n",
+            "",
+            0,
+        ),
+        (
+            "unquoted star splits",
+            "set -- a 'b c'; for a in $*; do echo \"<$a>\"; done",
+            "<a>\n<b>\n<c>\n",
+            "",
+            0,
+        ),
+        (
+            "quoted star joins",
+            "set -- a b; echo \"$*\"",
+            "a b\n",
+            "",
+            0,
+        ),
+        (
+            "IFS splitting",
+            "IFS=:; x=a:b::c; for i in $x; do echo \"[$i]\"; done",
+            "[a]\n[b]\n[]\n[c]\n",
+            "",
+            0,
+        ),
+        (
+            "empty expansion vanishes",
+            "x=; set -- $x; echo $#",
+            "0\n",
+            "",
+            0,
+        ),
         ("quoted empty stays", "set -- \"\"; echo $#", "1\n", "", 0),
         ("tilde", "echo ~", "/root\n", "", 0),
         ("dollar zero and pid", "echo $0", "sh\n", "", 0),
-        ("globbing", "touch /tmp/a.log /tmp/b.log /tmp/c.txt; echo /tmp/*.log", "/tmp/a.log /tmp/b.log\n", "", 0),
-        ("unmatched glob stays literal", "echo /nope/*.x", "/nope/*.x\n", "", 0),
-        ("quoted glob is literal", "touch /tmp/q1; echo '/tmp/q*'", "/tmp/q*\n", "", 0),
+        (
+            "globbing",
+            "touch /tmp/a.log /tmp/b.log /tmp/c.txt; echo /tmp/*.log",
+            "/tmp/a.log /tmp/b.log\n",
+            "",
+            0,
+        ),
+        (
+            "unmatched glob stays literal",
+            "echo /nope/*.x",
+            "/nope/*.x\n",
+            "",
+            0,
+        ),
+        (
+            "quoted glob is literal",
+            "touch /tmp/q1; echo '/tmp/q*'",
+            "/tmp/q*\n",
+            "",
+            0,
+        ),
     ]);
 }
 
 #[test]
 fn compound_commands() {
     check(&[
-        ("if else", "if false; then echo a; elif true; then echo b; else echo c; fi", "b\n", "", 0),
-        ("while with counter", "i=0; while [ $i -lt 3 ]; do echo $i; i=$((i+1)); done", "0\n1\n2\n", "", 0),
-        ("until", "i=0; until [ $i -ge 2 ]; do i=$((i+1)); done; echo $i", "2\n", "", 0),
-        ("for over words", "for i in 1 2 3; do echo -n $i; done; echo", "123\n", "", 0),
-        ("for over positionals", "set -- x y; for a; do echo $a; done", "x\ny\n", "", 0),
-        ("break and continue", "for i in 1 2 3 4; do [ $i = 2 ] && continue; [ $i = 4 ] && break; echo $i; done", "1\n3\n", "", 0),
-        ("break 2", "for i in 1 2; do for j in a b; do echo $i$j; break 2; done; done", "1a\n", "", 0),
-        ("case", "case abc in a*) echo star;; *) echo other;; esac", "star\n", "", 0),
-        ("case alternatives", "x=dog; case $x in cat|dog) echo pet;; esac", "pet\n", "", 0),
-        ("case no match", "case x in y) echo y;; esac; echo $?", "0\n", "", 0),
-        ("functions", "f() { echo \"f $1 $#\"; return 3; }; f a b; echo $?", "f a 2\n3\n", "", 0),
-        ("function locals", "x=1; f() { local x=2; echo $x; }; f; echo $x", "2\n1\n", "", 0),
-        ("subshell isolates", "x=1; (x=2; echo $x); echo $x", "2\n1\n", "", 0),
+        (
+            "if else",
+            "if false; then echo a; elif true; then echo b; else echo c; fi",
+            "b\n",
+            "",
+            0,
+        ),
+        (
+            "while with counter",
+            "i=0; while [ $i -lt 3 ]; do echo $i; i=$((i+1)); done",
+            "0\n1\n2\n",
+            "",
+            0,
+        ),
+        (
+            "until",
+            "i=0; until [ $i -ge 2 ]; do i=$((i+1)); done; echo $i",
+            "2\n",
+            "",
+            0,
+        ),
+        (
+            "for over words",
+            "for i in 1 2 3; do echo -n $i; done; echo",
+            "123\n",
+            "",
+            0,
+        ),
+        (
+            "for over positionals",
+            "set -- x y; for a; do echo $a; done",
+            "x\ny\n",
+            "",
+            0,
+        ),
+        (
+            "break and continue",
+            "for i in 1 2 3 4; do [ $i = 2 ] && continue; [ $i = 4 ] && break; echo $i; done",
+            "1\n3\n",
+            "",
+            0,
+        ),
+        (
+            "break 2",
+            "for i in 1 2; do for j in a b; do echo $i$j; break 2; done; done",
+            "1a\n",
+            "",
+            0,
+        ),
+        (
+            "case",
+            "case abc in a*) echo star;; *) echo other;; esac",
+            "star\n",
+            "",
+            0,
+        ),
+        (
+            "case alternatives",
+            "x=dog; case $x in cat|dog) echo pet;; esac",
+            "pet\n",
+            "",
+            0,
+        ),
+        (
+            "case no match",
+            "case x in y) echo y;; esac; echo $?",
+            "0\n",
+            "",
+            0,
+        ),
+        (
+            "functions",
+            "f() { echo \"f $1 $#\"; return 3; }; f a b; echo $?",
+            "f a 2\n3\n",
+            "",
+            0,
+        ),
+        (
+            "function locals",
+            "x=1; f() { local x=2; echo $x; }; f; echo $x",
+            "2\n1\n",
+            "",
+            0,
+        ),
+        (
+            "subshell isolates",
+            "x=1; (x=2; echo $x); echo $x",
+            "2\n1\n",
+            "",
+            0,
+        ),
         ("group shares", "x=1; { x=2; }; echo $x", "2\n", "", 0),
         ("pipeline", "echo hello | cat", "hello\n", "", 0),
-        ("pipeline status is the last stage", "false | true; echo $?", "0\n", "", 0),
-        ("three-stage pipeline", "printf 'b\\na\\nb\\n' | sort | uniq -c", "      1 a\n      2 b\n", "", 0),
+        (
+            "pipeline status is the last stage",
+            "false | true; echo $?",
+            "0\n",
+            "",
+            0,
+        ),
+        (
+            "three-stage pipeline",
+            "printf 'b\\na\\nb\\n' | sort | uniq -c",
+            "      1 a\n      2 b\n",
+            "",
+            0,
+        ),
         ("set -e stops", "set -e; false; echo no", "", "", 1),
-        ("set -e spares conditions", "set -e; if false; then :; fi; false || true; echo yes", "yes\n", "", 0),
+        (
+            "set -e spares conditions",
+            "set -e; if false; then :; fi; false || true; echo yes",
+            "yes\n",
+            "",
+            0,
+        ),
         ("set -x traces", "set -x; echo hi", "hi\n", "+ echo hi\n", 0),
         ("eval", "cmd='echo evaled'; eval $cmd", "evaled\n", "", 0),
-        ("return outside a function ends the script", "return 3; echo x", "", "", 3),
+        (
+            "return outside a function ends the script",
+            "return 3; echo x",
+            "",
+            "",
+            3,
+        ),
     ]);
 }
 
 #[test]
 fn redirections_and_heredocs() {
     check(&[
-        ("write then read", "echo hi > /tmp/x; cat /tmp/x", "hi\n", "", 0),
-        ("append", "echo a > /tmp/x; echo b >> /tmp/x; cat /tmp/x", "a\nb\n", "", 0),
-        ("stderr to stdout", "ls /nope 2>&1", "ls: /nope: No such file or directory\n", "", 1),
+        (
+            "write then read",
+            "echo hi > /tmp/x; cat /tmp/x",
+            "hi\n",
+            "",
+            0,
+        ),
+        (
+            "append",
+            "echo a > /tmp/x; echo b >> /tmp/x; cat /tmp/x",
+            "a\nb\n",
+            "",
+            0,
+        ),
+        (
+            "stderr to stdout",
+            "ls /nope 2>&1",
+            "ls: /nope: No such file or directory\n",
+            "",
+            1,
+        ),
         ("stdout to stderr", "echo oops >&2", "", "oops\n", 0),
         ("discard", "echo x > /dev/null; echo y", "y\n", "", 0),
-        ("input from file", "echo content > /tmp/in; cat < /tmp/in", "content\n", "", 0),
-        ("missing input", "cat < /nope", "", "sh: can't open /nope: no such file\n", 1),
-        ("missing directory", "echo > /nope/x", "", "sh: can't create /nope/x: nonexistent directory\n", 1),
-        ("directory target", "echo > /tmp", "", "sh: can't create /tmp: Is a directory\n", 1),
-        ("heredoc expands", "x=1; cat <<EOF\nvalue $x\nEOF", "value 1\n", "", 0),
-        ("quoted heredoc is literal", "cat <<'EOF'\n$HOME\nEOF", "$HOME\n", "", 0),
-        ("heredoc strips tabs", "cat <<-EOF\n\tindented\n\tEOF", "indented\n", "", 0),
-        ("heredoc into a pipe", "cat <<EOF | grep b\na\nb\nEOF", "b\n", "", 0),
-        ("read from heredoc", "read a b <<EOF\none two three\nEOF\necho \"$a|$b\"", "one|two three\n", "", 0),
-        ("while read loop", "printf '1\\n2\\n' > /tmp/l; while read n; do echo n=$n; done < /tmp/l", "n=1\nn=2\n", "", 0),
-        ("bash-style both streams", "ls /nope &> /tmp/e; cat /tmp/e", "ls: /nope: No such file or directory\n", "", 0),
+        (
+            "input from file",
+            "echo content > /tmp/in; cat < /tmp/in",
+            "content\n",
+            "",
+            0,
+        ),
+        (
+            "missing input",
+            "cat < /nope",
+            "",
+            "sh: can't open /nope: no such file\n",
+            1,
+        ),
+        (
+            "missing directory",
+            "echo > /nope/x",
+            "",
+            "sh: can't create /nope/x: nonexistent directory\n",
+            1,
+        ),
+        (
+            "directory target",
+            "echo > /tmp",
+            "",
+            "sh: can't create /tmp: Is a directory\n",
+            1,
+        ),
+        (
+            "heredoc expands",
+            "x=1; cat <<EOF\nvalue $x\nEOF",
+            "value 1\n",
+            "",
+            0,
+        ),
+        (
+            "quoted heredoc is literal",
+            "cat <<'EOF'\n$HOME\nEOF",
+            "$HOME\n",
+            "",
+            0,
+        ),
+        (
+            "heredoc strips tabs",
+            "cat <<-EOF\n\tindented\n\tEOF",
+            "indented\n",
+            "",
+            0,
+        ),
+        (
+            "heredoc into a pipe",
+            "cat <<EOF | grep b\na\nb\nEOF",
+            "b\n",
+            "",
+            0,
+        ),
+        (
+            "read from heredoc",
+            "read a b <<EOF\none two three\nEOF\necho \"$a|$b\"",
+            "one|two three\n",
+            "",
+            0,
+        ),
+        (
+            "while read loop",
+            "printf '1\\n2\\n' > /tmp/l; while read n; do echo n=$n; done < /tmp/l",
+            "n=1\nn=2\n",
+            "",
+            0,
+        ),
+        (
+            "bash-style both streams",
+            "ls /nope &> /tmp/e; cat /tmp/e",
+            "ls: /nope: No such file or directory\n",
+            "",
+            0,
+        ),
     ]);
 }
 
 #[test]
 fn syntax_errors_end_the_script() {
     check(&[
-        ("missing fi", "if true; then echo a", "", "sh: syntax error: unexpected end of file (expecting \"fi\")\n", 2),
-        ("stray fi after a command on the same line", "echo a; fi", "", "sh: syntax error: unexpected \"fi\"\n", 2),
-        ("earlier lines still run", "echo a\nfi", "a\n", "sh: syntax error: unexpected \"fi\"\n", 2),
-        ("unterminated quote", "echo 'abc", "", "sh: syntax error: unterminated quoted string\n", 2),
-        ("bad substitution", "echo ${1a}", "", "sh: syntax error: bad substitution\n", 2),
+        (
+            "missing fi",
+            "if true; then echo a",
+            "",
+            "sh: syntax error: unexpected end of file (expecting \"fi\")\n",
+            2,
+        ),
+        (
+            "stray fi after a command on the same line",
+            "echo a; fi",
+            "",
+            "sh: syntax error: unexpected \"fi\"\n",
+            2,
+        ),
+        (
+            "earlier lines still run",
+            "echo a\nfi",
+            "a\n",
+            "sh: syntax error: unexpected \"fi\"\n",
+            2,
+        ),
+        (
+            "unterminated quote",
+            "echo 'abc",
+            "",
+            "sh: syntax error: unterminated quoted string\n",
+            2,
+        ),
+        (
+            "bad substitution",
+            "echo ${1a}",
+            "",
+            "sh: syntax error: bad substitution\n",
+            2,
+        ),
     ]);
 }
 
 #[test]
 fn builtin_errors_match_ash() {
     check(&[
-        ("cd to a missing dir", "cd /nope; echo after", "after\n", "sh: cd: line 0: can't cd to /nope: No such file or directory\n", 0),
-        ("cd on a later line", "echo a\ncd /nope", "a\n", "sh: cd: line 1: can't cd to /nope: No such file or directory\n", 2),
-        ("exit with garbage", "exit foo", "", "sh: exit: line 0: Illegal number: foo\n", 2),
-        ("readonly", "readonly a=1; a=2", "", "sh: a: is read only\n", 2),
-        ("kill a missing pid", "kill -9 99999", "", "sh: can't kill pid 99999: No such process\n", 1),
-        ("bad signal", "kill -FOO 1", "", "sh: bad signal name 'FOO'\n", 1),
-        ("test bad number", "[ a -lt 3 ]", "", "sh: a: bad number\n", 2),
+        (
+            "cd to a missing dir",
+            "cd /nope; echo after",
+            "after\n",
+            "sh: cd: line 0: can't cd to /nope: No such file or directory\n",
+            0,
+        ),
+        (
+            "cd on a later line",
+            "echo a\ncd /nope",
+            "a\n",
+            "sh: cd: line 1: can't cd to /nope: No such file or directory\n",
+            2,
+        ),
+        (
+            "exit with garbage",
+            "exit foo",
+            "",
+            "sh: exit: line 0: Illegal number: foo\n",
+            2,
+        ),
+        (
+            "readonly",
+            "readonly a=1; a=2",
+            "",
+            "sh: a: is read only\n",
+            2,
+        ),
+        (
+            "kill a missing pid",
+            "kill -9 99999",
+            "",
+            "sh: can't kill pid 99999: No such process\n",
+            1,
+        ),
+        (
+            "bad signal",
+            "kill -FOO 1",
+            "",
+            "sh: bad signal name 'FOO'\n",
+            1,
+        ),
+        (
+            "test bad number",
+            "[ a -lt 3 ]",
+            "",
+            "sh: a: bad number\n",
+            2,
+        ),
         ("missing bracket", "[ 1 = 1", "", "sh: missing ]\n", 2),
-        ("dot missing file", ". /nope", "", "sh: .: line 0: can't open '/nope': No such file or directory\n", 2),
-        ("named $0 shows the line", "sh -c 'foo' myname", "", "myname: line 0: foo: not found\n", 127),
-        ("cd and pwd", "cd /tmp && pwd; cd; pwd", "/tmp\n/root\n", "", 0),
-        ("type", "type cd echo ls nosuch", "cd is a shell builtin\necho is a shell builtin\nls is /bin/ls\nnosuch: not found\n", "", 127),
+        (
+            "dot missing file",
+            ". /nope",
+            "",
+            "sh: .: line 0: can't open '/nope': No such file or directory\n",
+            2,
+        ),
+        (
+            "named $0 shows the line",
+            "sh -c 'foo' myname",
+            "",
+            "myname: line 0: foo: not found\n",
+            127,
+        ),
+        (
+            "cd and pwd",
+            "cd /tmp && pwd; cd; pwd",
+            "/tmp\n/root\n",
+            "",
+            0,
+        ),
+        (
+            "type",
+            "type cd echo ls nosuch",
+            "cd is a shell builtin\necho is a shell builtin\nls is /bin/ls\nnosuch: not found\n",
+            "",
+            127,
+        ),
         ("command -v", "command -v ls cd", "/bin/ls\ncd\n", "", 0),
-        ("trap listing", "trap 'echo t' TERM INT; trap", "trap -- 'echo t' INT\ntrap -- 'echo t' TERM\n", "", 0),
-        ("exit trap", "trap 'echo bye' EXIT; echo hi", "hi\nbye\n", "", 0),
-        ("trap on own signal", "trap 'echo got' USR1; kill -USR1 $$; echo after", "got\nafter\n", "", 0),
+        (
+            "trap listing",
+            "trap 'echo t' TERM INT; trap",
+            "trap -- 'echo t' INT\ntrap -- 'echo t' TERM\n",
+            "",
+            0,
+        ),
+        (
+            "exit trap",
+            "trap 'echo bye' EXIT; echo hi",
+            "hi\nbye\n",
+            "",
+            0,
+        ),
+        (
+            "trap on own signal",
+            "trap 'echo got' USR1; kill -USR1 $$; echo after",
+            "got\nafter\n",
+            "",
+            0,
+        ),
     ]);
 }
 
@@ -266,7 +724,10 @@ fn applets_behave_like_busybox() {
 #[test]
 fn ls_long_format_matches_busybox() {
     let r = run("mkdir /tmp/d; echo hello > /tmp/d/f; ls -l /tmp/d");
-    assert_eq!(r.out, "total 1\n-rw-r--r--    1 root     root             6 Nov 25 15:51 f\n");
+    assert_eq!(
+        r.out,
+        "total 1\n-rw-r--r--    1 root     root             6 Nov 25 15:51 f\n"
+    );
 }
 
 #[test]
@@ -275,21 +736,45 @@ fn simulated_time_passes_only_by_sleeping_and_work() {
         ("sleep is exact", "sleep 5", 5000),
         ("fractions of seconds", "sleep 0.5", 500),
         ("minutes", "sleep 1m", 60_000),
-        ("sequential sleeps add up", "echo a; sleep 2; echo b; sleep 3", 5000),
-        ("a background sleep runs alongside", "sleep 3 & sleep 1; wait", 3000),
+        (
+            "sequential sleeps add up",
+            "echo a; sleep 2; echo b; sleep 3",
+            5000,
+        ),
+        (
+            "a background sleep runs alongside",
+            "sleep 3 & sleep 1; wait",
+            3000,
+        ),
     ];
     for (name, script, end) in cases {
         let r = run(script);
         assert_eq!(r.status, 0, "{name}");
-        assert!(r.end >= end && r.end < end + 50, "{name}: ended at {}", r.end);
+        assert!(
+            r.end >= end && r.end < end + 50,
+            "{name}: ended at {}",
+            r.end
+        );
     }
 }
 
 #[test]
 fn background_jobs_and_wait() {
     check(&[
-        ("wait returns the job's status", "sh -c 'exit 7' & wait $!; echo $?", "7\n", "", 0),
-        ("dollar bang is a pid", "sleep 1 & [ $! -gt 1 ] && echo ok", "ok\n", "", 0),
+        (
+            "wait returns the job's status",
+            "sh -c 'exit 7' & wait $!; echo $?",
+            "7\n",
+            "",
+            0,
+        ),
+        (
+            "dollar bang is a pid",
+            "sleep 1 & [ $! -gt 1 ] && echo ok",
+            "ok\n",
+            "",
+            0,
+        ),
         ("wait without jobs", "wait; echo $?", "0\n", "", 0),
     ]);
 }
@@ -308,7 +793,12 @@ fn pipelines_end_when_the_reader_does() {
 fn an_endless_loop_lets_time_pass_and_can_be_killed() {
     let mut m = machine();
     let log = Output::new();
-    let pid = m.start(vec!["sh".into(), "-c".into(), "while true; do :; done".into()], log).unwrap();
+    let pid = m
+        .start(
+            vec!["sh".into(), "-c".into(), "while true; do :; done".into()],
+            log,
+        )
+        .unwrap();
     m.advance_to(0);
     let mut steps = 0;
     while m.now() < 2000 {
@@ -329,7 +819,11 @@ fn a_trapped_term_runs_the_handler_after_the_foreground_sleep() {
     let log = Output::new();
     let pid = m
         .start(
-            vec!["sh".into(), "-c".into(), "trap \"echo bye; exit 0\" TERM; while true; do sleep 1; done".into()],
+            vec![
+                "sh".into(),
+                "-c".into(),
+                "trap \"echo bye; exit 0\" TERM; while true; do sleep 1; done".into(),
+            ],
             log.clone(),
         )
         .unwrap();
@@ -354,22 +848,32 @@ fn pid_one_ignores_term_without_a_handler() {
     ];
     for (name, argv) in cases {
         let mut m = machine();
-        let pid = m.start(argv.iter().map(|s| s.to_string()).collect(), Output::new()).unwrap();
+        let pid = m
+            .start(argv.iter().map(|s| s.to_string()).collect(), Output::new())
+            .unwrap();
         assert_eq!(pid, 1, "{name}");
         m.advance_to(1000);
         m.signal(pid, Signal::Term);
         m.advance_to(31_000);
         assert!(m.is_running(pid), "{name}: TERM must be ignored");
         m.signal(pid, Signal::Kill);
-        assert_eq!(m.exit_status(pid).map(ExitStatus::code), Some(137), "{name}");
+        assert_eq!(
+            m.exit_status(pid).map(ExitStatus::code),
+            Some(137),
+            "{name}"
+        );
     }
 }
 
 #[test]
 fn a_non_init_process_dies_of_term() {
     let mut m = machine();
-    let _init = m.start(vec!["sleep".into(), "infinity".into()], Output::new()).unwrap();
-    let h = m.exec(vec!["sleep".into(), "100".into()], ExecOptions::default()).unwrap();
+    let _init = m
+        .start(vec!["sleep".into(), "infinity".into()], Output::new())
+        .unwrap();
+    let h = m
+        .exec(vec!["sleep".into(), "100".into()], ExecOptions::default())
+        .unwrap();
     m.advance_to(10);
     m.signal(h.pid, Signal::Term);
     assert_eq!(m.exit_status(h.pid).map(ExitStatus::code), Some(143));
@@ -380,12 +884,22 @@ fn log_lines_carry_the_time_they_were_written() {
     let mut m = machine();
     let log = Output::new();
     let pid = m
-        .start(vec!["sh".into(), "-c".into(), "for i in 1 2 3; do echo line $i; sleep 5; done".into()], log.clone())
+        .start(
+            vec![
+                "sh".into(),
+                "-c".into(),
+                "for i in 1 2 3; do echo line $i; sleep 5; done".into(),
+            ],
+            log.clone(),
+        )
         .unwrap();
     run_until_exit(&mut m, pid);
     let times: Vec<Millis> = log.chunks().iter().map(|c| c.at).collect();
     assert_eq!(times.len(), 3);
-    assert!(times[0] < 50 && (5000..5050).contains(&times[1]) && (10_000..10_100).contains(&times[2]), "{times:?}");
+    assert!(
+        times[0] < 50 && (5000..5050).contains(&times[1]) && (10_000..10_100).contains(&times[2]),
+        "{times:?}"
+    );
 }
 
 #[test]
@@ -393,12 +907,21 @@ fn tail_f_follows_another_process() {
     let mut m = machine();
     let writer = m
         .start(
-            vec!["sh".into(), "-c".into(), "while true; do echo tick >> /tmp/app.log; sleep 2; done".into()],
+            vec![
+                "sh".into(),
+                "-c".into(),
+                "while true; do echo tick >> /tmp/app.log; sleep 2; done".into(),
+            ],
             Output::new(),
         )
         .unwrap();
     m.advance_to(1);
-    let h = m.exec(vec!["tail".into(), "-f".into(), "/tmp/app.log".into()], ExecOptions::default()).unwrap();
+    let h = m
+        .exec(
+            vec!["tail".into(), "-f".into(), "/tmp/app.log".into()],
+            ExecOptions::default(),
+        )
+        .unwrap();
     let mut t = 1;
     while t < 7500 {
         t = m.next_wake().unwrap_or(7500).min(7500);
@@ -416,7 +939,10 @@ fn an_empty_dir_is_shared_between_two_containers() {
     let mut b = machine();
     a.fs().mount("/pod-data", vol.clone(), false);
     b.fs().mount("/usr/share/nginx/html", vol, false);
-    let r = run_on(&mut a, "echo Hello from the debian container > /pod-data/index.html");
+    let r = run_on(
+        &mut a,
+        "echo Hello from the debian container > /pod-data/index.html",
+    );
     assert_eq!(r.status, 0);
     let r = run_on(&mut b, "cat /usr/share/nginx/html/index.html");
     assert_eq!(r.out, "Hello from the debian container\n");
@@ -425,11 +951,21 @@ fn an_empty_dir_is_shared_between_two_containers() {
 #[test]
 fn a_config_map_volume_is_read_only() {
     let mut m = machine();
-    let cm = Volume::from_image(Image::builder().file("game.properties", "lives=3\n", 0o644).build());
+    let cm = Volume::from_image(
+        Image::builder()
+            .file("game.properties", "lives=3\n", 0o644)
+            .build(),
+    );
     m.fs().mount("/etc/config", cm, true);
-    let r = run_on(&mut m, "cat /etc/config/game.properties; echo x > /etc/config/new");
+    let r = run_on(
+        &mut m,
+        "cat /etc/config/game.properties; echo x > /etc/config/new",
+    );
     assert_eq!(r.out, "lives=3\n");
-    assert_eq!(r.err, "sh: can't create /etc/config/new: Read-only file system\n");
+    assert_eq!(
+        r.err,
+        "sh: can't create /etc/config/new: Read-only file system\n"
+    );
     let r = run_on(&mut m, "touch /etc/config/x");
     assert_eq!(r.err, "touch: /etc/config/x: Read-only file system\n");
 }
@@ -439,7 +975,11 @@ fn probes_see_files_the_main_process_writes() {
     let mut m = machine();
     let main = m
         .start(
-            vec!["/bin/sh".into(), "-c".into(), "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600".into()],
+            vec![
+                "/bin/sh".into(),
+                "-c".into(),
+                "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600".into(),
+            ],
             Output::new(),
         )
         .unwrap();
@@ -447,17 +987,29 @@ fn probes_see_files_the_main_process_writes() {
     let ok = run_on(&mut m, "cat /tmp/healthy");
     assert_eq!(ok.status, 0);
     m.advance_to(31_000);
-    let h = m.exec(vec!["cat".into(), "/tmp/healthy".into()], ExecOptions::default()).unwrap();
+    let h = m
+        .exec(
+            vec!["cat".into(), "/tmp/healthy".into()],
+            ExecOptions::default(),
+        )
+        .unwrap();
     let (st, _) = run_until_exit(&mut m, h.pid);
     assert_eq!(st, Some(ExitStatus::Code(1)));
-    assert_eq!(h.output.text(Stream::Stderr), "cat: can't open '/tmp/healthy': No such file or directory\n");
+    assert_eq!(
+        h.output.text(Stream::Stderr),
+        "cat: can't open '/tmp/healthy': No such file or directory\n"
+    );
     assert!(m.is_running(main));
 }
 
 #[test]
 fn ps_lists_the_container_processes() {
     let mut m = machine();
-    m.start(vec!["sh".into(), "-c".into(), "sleep 3600".into()], Output::new()).unwrap();
+    m.start(
+        vec!["sh".into(), "-c".into(), "sleep 3600".into()],
+        Output::new(),
+    )
+    .unwrap();
     m.advance_to(10);
     let r = run_on(&mut m, "ps");
     assert_eq!(
@@ -487,14 +1039,20 @@ fn an_interactive_shell_prompts_and_runs_lines_as_they_arrive() {
     m.advance_to(2);
     stdin.write(b"exit 4\n");
     let (st, _) = run_until_exit(&mut m, h.pid);
-    assert_eq!(h.output.combined(), "/ # hi\n/ # /tmp # sh: foo: not found\n/tmp # ");
+    assert_eq!(
+        h.output.combined(),
+        "/ # hi\n/ # /tmp # sh: foo: not found\n/tmp # "
+    );
     assert_eq!(st, Some(ExitStatus::Code(4)));
 }
 
 #[test]
 fn nslookup_prints_busybox_1_28_answers() {
     let mut out = FakeOutside::new();
-    out.add_host("web-0.nginx.default.svc.cluster.local", "10.244.1.5".parse().unwrap());
+    out.add_host(
+        "web-0.nginx.default.svc.cluster.local",
+        "10.244.1.5".parse().unwrap(),
+    );
     let mut m = machine_with(out);
     m.fs()
         .mount("/etc/resolv.conf", Volume::file("search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n", 0o644), false);
@@ -505,7 +1063,10 @@ fn nslookup_prints_busybox_1_28_answers() {
     );
     assert_eq!(r.status, 0);
     let r = run_on(&mut m, "nslookup myservice.default.svc.cluster.local");
-    assert_eq!(r.err, "nslookup: can't resolve 'myservice.default.svc.cluster.local'\n");
+    assert_eq!(
+        r.err,
+        "nslookup: can't resolve 'myservice.default.svc.cluster.local'\n"
+    );
     assert_eq!(r.status, 1);
 }
 
@@ -517,7 +1078,11 @@ fn init_container_loop_waits_for_a_service() {
         Volume::from_image(Image::builder().file("namespace", "default", 0o644).build()),
         true,
     );
-    m.fs().mount("/etc/resolv.conf", Volume::file("nameserver 10.96.0.10\n", 0o644), false);
+    m.fs().mount(
+        "/etc/resolv.conf",
+        Volume::file("nameserver 10.96.0.10\n", 0o644),
+        false,
+    );
     let log = Output::new();
     let pid = m
         .start(
@@ -547,7 +1112,14 @@ fn wget_reports_like_busybox() {
     let mut out = FakeOutside::new();
     let ip = "10.244.1.7".parse().unwrap();
     out.add_host("web.default.svc.cluster.local", ip);
-    out.serve(ip, 80, HttpReply { after_ms: 3, outcome: HttpOutcome::Response(HttpResponse::ok("<h1>hi</h1>\n")) });
+    out.serve(
+        ip,
+        80,
+        HttpReply {
+            after_ms: 3,
+            outcome: HttpOutcome::Response(HttpResponse::ok("<h1>hi</h1>\n")),
+        },
+    );
     let bad = "10.244.1.8".parse().unwrap();
     out.serve(
         bad,
@@ -563,19 +1135,62 @@ fn wget_reports_like_busybox() {
         },
     );
     let mut m = machine_with(out);
-    m.fs().mount("/etc/resolv.conf", Volume::file("search default.svc.cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n", 0o644), false);
+    m.fs().mount(
+        "/etc/resolv.conf",
+        Volume::file(
+            "search default.svc.cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n",
+            0o644,
+        ),
+        false,
+    );
     let cases = [
-        ("quiet to stdout", "wget -qO- http://web", "<h1>hi</h1>\n", "", 0),
-        ("unknown host", "wget -q http://nope", "", "wget: bad address 'nope'\n", 1),
-        ("refused", "wget -q http://10.244.1.9:8080/", "", "wget: can't connect to remote host (10.244.1.9): Connection refused\n", 1),
-        ("server error", "wget -q -O /tmp/x http://10.244.1.8/", "", "wget: server returned error: HTTP/1.1 500 Internal Server Error\n", 1),
+        (
+            "quiet to stdout",
+            "wget -qO- http://web",
+            "<h1>hi</h1>\n",
+            "",
+            0,
+        ),
+        (
+            "unknown host",
+            "wget -q http://nope",
+            "",
+            "wget: bad address 'nope'\n",
+            1,
+        ),
+        (
+            "refused",
+            "wget -q http://10.244.1.9:8080/",
+            "",
+            "wget: can't connect to remote host (10.244.1.9): Connection refused\n",
+            1,
+        ),
+        (
+            "server error",
+            "wget -q -O /tmp/x http://10.244.1.8/",
+            "",
+            "wget: server returned error: HTTP/1.1 500 Internal Server Error\n",
+            1,
+        ),
     ];
     for (name, script, o, e, s) in cases {
         let r = run_on(&mut m, script);
-        assert_eq!((r.out.as_str(), r.err.as_str(), r.status), (o, e, s), "{name}");
+        assert_eq!(
+            (r.out.as_str(), r.err.as_str(), r.status),
+            (o, e, s),
+            "{name}"
+        );
     }
-    let r = run_on(&mut m, "wget -O /tmp/index.html http://web/ && cat /tmp/index.html");
-    assert!(r.err.starts_with("Connecting to web (10.244.1.7:80)\nsaving to '/tmp/index.html'\n"), "{}", r.err);
+    let r = run_on(
+        &mut m,
+        "wget -O /tmp/index.html http://web/ && cat /tmp/index.html",
+    );
+    assert!(
+        r.err
+            .starts_with("Connecting to web (10.244.1.7:80)\nsaving to '/tmp/index.html'\n"),
+        "{}",
+        r.err
+    );
     assert!(r.err.ends_with("'/tmp/index.html' saved\n"), "{}", r.err);
     assert_eq!(r.out, "<h1>hi</h1>\n");
 }
@@ -585,9 +1200,19 @@ fn nc_z_probes_ports() {
     use crate::userland::outside::{HttpOutcome, HttpReply, HttpResponse};
     let mut out = FakeOutside::new();
     let ip = "10.244.1.7".parse().unwrap();
-    out.serve(ip, 80, HttpReply { after_ms: 0, outcome: HttpOutcome::Response(HttpResponse::ok("x")) });
+    out.serve(
+        ip,
+        80,
+        HttpReply {
+            after_ms: 0,
+            outcome: HttpOutcome::Response(HttpResponse::ok("x")),
+        },
+    );
     let mut m = machine_with(out);
-    let r = run_on(&mut m, "nc -z -w 1 10.244.1.7 80 && echo open; nc -z 10.244.1.7 81 || echo closed");
+    let r = run_on(
+        &mut m,
+        "nc -z -w 1 10.244.1.7 80 && echo open; nc -z 10.244.1.7 81 || echo closed",
+    );
     assert_eq!(r.out, "open\nclosed\n");
 }
 
@@ -595,5 +1220,145 @@ fn nc_z_probes_ports() {
 fn missing_programs_fail_to_start() {
     let mut m = machine();
     let e = m.start(vec!["nginx".into()], Output::new());
-    assert_eq!(e, Err(crate::userland::proc::SpawnError::NotFound("nginx".into())));
+    assert_eq!(
+        e,
+        Err(crate::userland::proc::SpawnError::NotFound("nginx".into()))
+    );
+}
+
+/// A small deterministic generator (xorshift64*), so the fuzz cases are
+/// the same on every run.
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[(self.next() % xs.len() as u64) as usize]
+    }
+}
+
+const FRAGMENTS: &[&str] = &[
+    "echo",
+    " ",
+    "a",
+    "$x",
+    "${x:-d}",
+    "${#x}",
+    "${x%a*}",
+    "$(",
+    ")",
+    "`",
+    "'",
+    "\"",
+    "\\",
+    ";",
+    "&",
+    "&&",
+    "||",
+    "|",
+    "\n",
+    "if",
+    "then",
+    "else",
+    "fi",
+    "while",
+    "until",
+    "do",
+    "done",
+    "for",
+    "in",
+    "case",
+    "esac",
+    ";;",
+    "{",
+    "}",
+    "(",
+    "(( ",
+    "$((",
+    "1+",
+    "))",
+    ">",
+    ">>",
+    "<",
+    "2>&1",
+    "<<EOF\n",
+    "EOF\n",
+    "<<-",
+    "*",
+    "?",
+    "[a-",
+    "]",
+    "~",
+    "#",
+    "x=1",
+    "f()",
+    "break",
+    "continue",
+    "return",
+    "exit",
+    "trap 'echo t' TERM",
+    "kill $$",
+    "sleep 0.1",
+    "cat",
+    "true",
+    "false",
+    "read v",
+    "set --",
+    "shift",
+    "wait",
+    "eval",
+    "exec",
+    ".",
+    "!",
+    "seq 3",
+    "head -1",
+    "grep a",
+    "sed s/a/b/",
+    "$@",
+    "$*",
+    "$?",
+    "$$",
+    "$!",
+    "$0",
+    "$1",
+];
+
+#[test]
+fn random_shell_input_never_panics_or_hangs() {
+    let mut g = Gen(0x5eed_1234_abcd_ef01);
+    for case in 0..300 {
+        let n = 1 + g.next() % 24;
+        let mut src = String::new();
+        for _ in 0..n {
+            src.push_str(g.pick(FRAGMENTS));
+        }
+        // Parsing alone.
+        let mut p = super::parse::Parser::new(&src, 0);
+        for _ in 0..1000 {
+            match p.next_command() {
+                Ok(Some(_)) => continue,
+                _ => break,
+            }
+        }
+        // Running, bounded by simulated time.
+        let mut m = machine();
+        let Ok(h) = m.exec(
+            vec!["sh".into(), "-c".into(), src.clone()],
+            ExecOptions::default(),
+        ) else {
+            continue;
+        };
+        for _ in 0..2_000 {
+            match m.next_wake() {
+                Some(t) if t <= 5_000 => m.advance_to(t.max(m.now())),
+                _ => break,
+            }
+        }
+        let _ = (case, m.exit_status(h.pid));
+    }
 }
