@@ -473,7 +473,8 @@ struct State {
     now: Millis,
     next_pid: Pid,
     procs: Vec<ProcEntry>,
-    listening: Vec<u16>,
+    /// Ports listened on, with the listening pid.
+    listening: Vec<(u16, Pid)>,
 }
 
 impl State {
@@ -655,7 +656,7 @@ impl Machine {
 
     /// Whether a process listens on `port` (`nc -l`, servers).
     pub fn listening(&self, port: u16) -> bool {
-        self.k.st.borrow().listening.contains(&port)
+        self.k.st.borrow().listening.iter().any(|(p, _)| *p == port)
     }
 
     /// Moves the clock to `now` (never backwards) and runs every process
@@ -864,11 +865,13 @@ impl Kernel {
             }
             p.status = Some(status);
             p.runnable = false;
+            // Its sockets close with it.
             p.wake_at = None;
             if let Some(f) = p.future.take() {
                 dropped.push(f);
             }
             let ppid = p.ppid;
+            st.listening.retain(|(_, l)| *l != pid);
             if let Some(parent) = st.entry(ppid) {
                 parent.runnable = true;
             }
@@ -1393,8 +1396,9 @@ impl Proc {
     /// Marks `port` as listened on by this machine.
     pub fn listen(&self, port: u16) {
         let mut st = self.k.st.borrow_mut();
-        if !st.listening.contains(&port) {
-            st.listening.push(port);
+        let pid = self.pid;
+        if !st.listening.contains(&(port, pid)) {
+            st.listening.push((port, pid));
         }
     }
 }
