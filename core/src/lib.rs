@@ -16,6 +16,7 @@ pub mod scheduler;
 pub mod sim;
 pub mod store;
 pub mod syntax;
+pub mod userland;
 pub mod value;
 
 pub use sim::{Cluster, ClusterConfig, NodeSummary};
