@@ -1,7 +1,9 @@
 //! The simulated kubelet of one node: it registers its Node and keeps its
 //! status.
 
+mod backoff;
 mod node_status;
+pub mod status;
 
 use crate::apiserver::ApiServer;
 use crate::sim::topology::NodeSpecConfig;
