@@ -29,10 +29,11 @@ impl Backoff {
         self.entries.get(key).map(|e| e.backoff)
     }
 
-    /// `Next`: starts or doubles the delay, resetting an expired entry.
-    pub fn next(&mut self, key: &str, now: Millis) {
+    /// `Next`: starts or doubles the delay, resetting an entry that expired
+    /// before `event_time` (the failure being handled).
+    pub fn next(&mut self, key: &str, event_time: Millis, now: Millis) {
         match self.entries.get_mut(key) {
-            Some(e) if now - e.last_update <= EXPIRE => {
+            Some(e) if event_time - e.last_update <= EXPIRE => {
                 e.backoff = (e.backoff * 2).min(MAX);
                 e.last_update = now;
             }
@@ -52,7 +53,7 @@ impl Backoff {
     /// within the current delay.
     pub fn in_backoff_since(&self, key: &str, since: Millis, now: Millis) -> bool {
         match self.entries.get(key) {
-            Some(e) if now - e.last_update <= EXPIRE => now - since < e.backoff,
+            Some(e) if since - e.last_update <= EXPIRE => now - since < e.backoff,
             _ => false,
         }
     }
@@ -76,14 +77,14 @@ mod tests {
     fn the_first_crash_has_no_entry_and_later_ones_double() {
         let mut b = Backoff::default();
         assert!(!b.in_backoff_since("c", 0, 0), "no entry: restart at once");
-        b.next("c", 0);
+        b.next("c", 0, 0);
         assert_eq!(b.get("c"), Some(10_000));
         assert!(b.in_backoff_since("c", 1_000, 5_000));
         assert!(!b.in_backoff_since("c", 1_000, 11_000));
         let mut t = 11_000;
         let mut delays = vec![];
         for _ in 0..7 {
-            b.next("c", t);
+            b.next("c", t, t);
             delays.push(b.get("c").unwrap());
             t += 1_000;
         }
@@ -96,11 +97,11 @@ mod tests {
     #[test]
     fn an_entry_expires_after_ten_quiet_minutes() {
         let mut b = Backoff::default();
-        b.next("c", 0);
-        b.next("c", 1_000);
+        b.next("c", 0, 0);
+        b.next("c", 1_000, 1_000);
         assert_eq!(b.get("c"), Some(20_000));
-        assert!(!b.in_backoff_since("c", 601_000, 601_500 + EXPIRE));
-        b.next("c", 1_000 + EXPIRE + 1);
+        assert!(!b.in_backoff_since("c", 1_001 + EXPIRE, 1_500 + EXPIRE));
+        b.next("c", 1_001 + EXPIRE, 1_001 + EXPIRE);
         assert_eq!(b.get("c"), Some(10_000));
     }
 }
