@@ -1,6 +1,7 @@
 //! The Kubernetes API as Podlab speaks it: typed objects with the API's exact
 //! field names, strict decoding, defaulting and validation.
 
+pub mod apps;
 pub mod codec;
 pub mod corev1;
 pub mod meta;
