@@ -2,6 +2,7 @@
 //! field names, strict decoding, defaulting and validation.
 
 pub mod apps;
+pub mod batch;
 pub mod codec;
 pub mod corev1;
 pub mod meta;
