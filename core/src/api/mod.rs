@@ -5,9 +5,11 @@ pub mod apps;
 pub mod batch;
 pub mod codec;
 pub mod corev1;
+pub mod discovery;
 pub mod meta;
 pub mod quantity;
 pub mod resource;
+pub mod storagev1;
 pub mod time;
 pub mod validation;
 
