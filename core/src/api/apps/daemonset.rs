@@ -3,7 +3,7 @@
 use podlab_macros::Api;
 
 use super::{
-    dedup, go_int_or_string, immutable, int_or_percent_value, nonnegative_opt,
+    dedup, go_int_or_string, go_pointer, immutable, int_or_percent_value, nonnegative_opt,
     not_more_than_100_percent, selector_bad_value, selector_mismatch, selector_selects,
     validate_always_restart, validate_int_or_percent, validate_label_selector, validate_template,
     ConditionStatus,
@@ -244,11 +244,7 @@ fn validate_update_strategy(us: &DaemonSetUpdateStrategy, path: &Path) -> FieldE
             Some(ru) => validate_rolling_update(ru, &path.child("rollingUpdate")),
         },
         DaemonSetUpdateStrategyType::Other(t) => {
-            let ru = if us.rolling_update.is_some() {
-                "(*apps.RollingUpdateDaemonSet)(0xc000a1c0d0)"
-            } else {
-                "(*apps.RollingUpdateDaemonSet)(nil)"
-            };
+            let ru = go_pointer("apps.RollingUpdateDaemonSet", us.rolling_update.is_some());
             vec![FieldErr::not_supported(
                 path.clone(),
                 BadValue::Raw(format!(

@@ -4,7 +4,7 @@
 use podlab_macros::Api;
 
 use super::{
-    dedup, go_int_or_string, immutable, int_or_percent_value, nonnegative_opt,
+    dedup, go_int_or_string, go_pointer, immutable, int_or_percent_value, nonnegative_opt,
     not_more_than_100_percent, selector_bad_value, selector_mismatch, selector_selects,
     validate_always_restart, validate_int_or_percent, validate_label_selector, validate_template,
     ConditionStatus,
@@ -294,11 +294,7 @@ fn validate_strategy(s: &DeploymentStrategy, path: &Path) -> FieldErrs {
             Some(ru) => validate_rolling_update(ru, &path.child("rollingUpdate")),
         },
         DeploymentStrategyType::Other(_) => {
-            let ru = if s.rolling_update.is_some() {
-                "(*apps.RollingUpdateDeployment)(0xc000a1c0a0)"
-            } else {
-                "(*apps.RollingUpdateDeployment)(nil)"
-            };
+            let ru = go_pointer("apps.RollingUpdateDeployment", s.rolling_update.is_some());
             vec![FieldErr::not_supported(
                 path.clone(),
                 BadValue::Raw(format!(

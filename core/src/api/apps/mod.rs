@@ -104,6 +104,17 @@ pub fn go_int_or_string(v: &IntOrString) -> String {
     }
 }
 
+/// A pointer field inside a `%#v` dump: `(*T)(nil)`, or an address when
+/// set. Go prints the real address, different on every run, so one fixed
+/// address is as faithful as any.
+pub fn go_pointer(type_name: &str, set: bool) -> String {
+    if set {
+        format!("(*{type_name})(0xc000a1c0a0)")
+    } else {
+        format!("(*{type_name})(nil)")
+    }
+}
+
 /// A map of labels as a bad value.
 pub fn labels_bad_value(m: &BTreeMap<String, String>) -> BadValue {
     BadValue::Raw(go_string_map(m))

@@ -5,8 +5,9 @@ use podlab_macros::Api;
 
 use super::core_types::{default_claim, ConditionStatus, PersistentVolumeClaim};
 use super::{
-    go_int_or_string, int_or_percent_value, not_more_than_100_percent, selector_bad_value,
-    selector_mismatch, selector_selects, validate_int_or_percent, validate_label_selector,
+    go_int_or_string, go_pointer, int_or_percent_value, not_more_than_100_percent,
+    selector_bad_value, selector_mismatch, selector_selects, validate_int_or_percent,
+    validate_label_selector,
 };
 use crate::api::corev1::pod_defaults::default_pod_spec;
 use crate::api::corev1::PodTemplateSpec;
@@ -300,11 +301,7 @@ fn validate_rolling_update(ru: &RollingUpdateStatefulSetStrategy, path: &Path) -
 
 /// The internal rolling update struct as `%#v` prints it.
 fn go_rolling_update(ru: &RollingUpdateStatefulSetStrategy) -> String {
-    let mu = if ru.max_unavailable.is_some() {
-        "(*intstr.IntOrString)(0xc000a1c0b0)"
-    } else {
-        "(*intstr.IntOrString)(nil)"
-    };
+    let mu = go_pointer("intstr.IntOrString", ru.max_unavailable.is_some());
     format!(
         "apps.RollingUpdateStatefulSetStrategy{{Partition:{}, MaxUnavailable:{mu}}}",
         ru.partition.unwrap_or(0)
@@ -346,11 +343,10 @@ fn validate_spec(spec: &StatefulSetSpec, path: &Path) -> FieldErrs {
             errs.push(FieldErr::required(us_path, ""))
         }
         StatefulSetUpdateStrategyType::Other(t) => {
-            let ru = if us.rolling_update.is_some() {
-                "(*apps.RollingUpdateStatefulSetStrategy)(0xc000a1c0c0)"
-            } else {
-                "(*apps.RollingUpdateStatefulSetStrategy)(nil)"
-            };
+            let ru = go_pointer(
+                "apps.RollingUpdateStatefulSetStrategy",
+                us.rolling_update.is_some(),
+            );
             errs.push(FieldErr::invalid(
                 us_path,
                 BadValue::Raw(format!(
