@@ -25,7 +25,10 @@ pub struct Terminated {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CState {
     /// No instance yet, or waiting to be (re)started.
-    Waiting { reason: String, message: String },
+    Waiting {
+        reason: String,
+        message: String,
+    },
     Running {
         started_at: Time,
         container_id: String,
@@ -95,7 +98,8 @@ impl ContainerView {
     }
 
     fn has_last_termination(&self) -> bool {
-        self.last.is_some() || (self.waiting_override.is_some() && matches!(self.state, CState::Exited(_)))
+        self.last.is_some()
+            || (self.waiting_override.is_some() && matches!(self.state, CState::Exited(_)))
     }
 }
 
@@ -271,8 +275,13 @@ fn condition(
 pub fn generate(view: &PodView<'_>, old: &PodStatus, now: Time) -> PodStatus {
     let phase = phase(view, &old.phase);
     let terminal = matches!(phase, PodPhase::Succeeded | PodPhase::Failed);
-    let init_statuses: Vec<ContainerStatus> = view.init.iter().map(ContainerView::api_status).collect();
-    let statuses: Vec<ContainerStatus> = view.containers.iter().map(ContainerView::api_status).collect();
+    let init_statuses: Vec<ContainerStatus> =
+        view.init.iter().map(ContainerView::api_status).collect();
+    let statuses: Vec<ContainerStatus> = view
+        .containers
+        .iter()
+        .map(ContainerView::api_status)
+        .collect();
     let mut conditions = Vec::new();
     conditions.push(condition(
         "PodReadyToStartContainers",
@@ -377,7 +386,14 @@ pub fn generate(view: &PodView<'_>, old: &PodStatus, now: Time) -> PodStatus {
         }
     }
     conditions.push(ready_cond);
-    conditions.push(condition("ContainersReady", ready, reason, message, old, now));
+    conditions.push(condition(
+        "ContainersReady",
+        ready,
+        reason,
+        message,
+        old,
+        now,
+    ));
     conditions.push(condition("PodScheduled", true, "", String::new(), old, now));
     // Conditions other components own (readiness gates, DisruptionTarget)
     // are kept.
@@ -457,14 +473,68 @@ mod tests {
     #[test]
     fn phase_follows_get_phase() {
         let cases = [
-            ("a running container", RestartPolicy::Always, CState::Running { started_at: Time(0), container_id: String::new() }, None, PodPhase::Running),
-            ("never started", RestartPolicy::Always, CState::Waiting { reason: "ContainerCreating".into(), message: String::new() }, None, PodPhase::Pending),
-            ("exit 0 with Never", RestartPolicy::Never, CState::Exited(exited(0)), None, PodPhase::Succeeded),
-            ("exit 1 with Never", RestartPolicy::Never, CState::Exited(exited(1)), None, PodPhase::Failed),
-            ("exit 1 with Always", RestartPolicy::Always, CState::Exited(exited(1)), None, PodPhase::Running),
-            ("crash loop with Always", RestartPolicy::Always, CState::Exited(exited(1)), Some("CrashLoopBackOff"), PodPhase::Running),
-            ("exit 1 with OnFailure", RestartPolicy::OnFailure, CState::Exited(exited(1)), None, PodPhase::Running),
-            ("exit 0 with OnFailure", RestartPolicy::OnFailure, CState::Exited(exited(0)), None, PodPhase::Succeeded),
+            (
+                "a running container",
+                RestartPolicy::Always,
+                CState::Running {
+                    started_at: Time(0),
+                    container_id: String::new(),
+                },
+                None,
+                PodPhase::Running,
+            ),
+            (
+                "never started",
+                RestartPolicy::Always,
+                CState::Waiting {
+                    reason: "ContainerCreating".into(),
+                    message: String::new(),
+                },
+                None,
+                PodPhase::Pending,
+            ),
+            (
+                "exit 0 with Never",
+                RestartPolicy::Never,
+                CState::Exited(exited(0)),
+                None,
+                PodPhase::Succeeded,
+            ),
+            (
+                "exit 1 with Never",
+                RestartPolicy::Never,
+                CState::Exited(exited(1)),
+                None,
+                PodPhase::Failed,
+            ),
+            (
+                "exit 1 with Always",
+                RestartPolicy::Always,
+                CState::Exited(exited(1)),
+                None,
+                PodPhase::Running,
+            ),
+            (
+                "crash loop with Always",
+                RestartPolicy::Always,
+                CState::Exited(exited(1)),
+                Some("CrashLoopBackOff"),
+                PodPhase::Running,
+            ),
+            (
+                "exit 1 with OnFailure",
+                RestartPolicy::OnFailure,
+                CState::Exited(exited(1)),
+                None,
+                PodPhase::Running,
+            ),
+            (
+                "exit 0 with OnFailure",
+                RestartPolicy::OnFailure,
+                CState::Exited(exited(0)),
+                None,
+                PodPhase::Succeeded,
+            ),
         ];
         for (name, policy, state, wait, want) in cases {
             let s = spec(policy);
@@ -508,10 +578,19 @@ mod tests {
         let types: Vec<&str> = st.conditions.iter().map(|c| c.type_.as_str()).collect();
         assert_eq!(
             types,
-            ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"]
+            [
+                "PodReadyToStartContainers",
+                "Initialized",
+                "Ready",
+                "ContainersReady",
+                "PodScheduled"
+            ]
         );
         assert_eq!(st.conditions[2].reason, "ContainersNotReady");
-        assert_eq!(st.conditions[2].message, "containers with unready status: [app]");
+        assert_eq!(
+            st.conditions[2].message,
+            "containers with unready status: [app]"
+        );
         assert_eq!(st.conditions[0].reason, "");
         assert_eq!(st.phase, PodPhase::Pending);
     }

@@ -4,14 +4,15 @@
 //! the values the API server quotes in its errors).
 
 pub mod controllerrevision;
-pub mod core_types;
 pub mod daemonset;
 pub mod deployment;
 pub mod replicaset;
 pub mod statefulset;
 
+pub use crate::api::corev1::{
+    default_claim, ConditionStatus, ObjectReference, PersistentVolumeClaim,
+};
 pub use controllerrevision::*;
-pub use core_types::*;
 pub use daemonset::*;
 pub use deployment::*;
 pub use replicaset::*;

@@ -3,7 +3,6 @@
 
 use podlab_macros::Api;
 
-use super::core_types::{default_claim, ConditionStatus, PersistentVolumeClaim};
 use super::{
     go_int_or_string, go_pointer, int_or_percent_value, not_more_than_100_percent,
     selector_bad_value, selector_mismatch, selector_selects, validate_int_or_percent,
@@ -11,6 +10,7 @@ use super::{
 };
 use crate::api::corev1::pod_defaults::default_pod_spec;
 use crate::api::corev1::PodTemplateSpec;
+use crate::api::corev1::{default_claim, ConditionStatus, PersistentVolumeClaim};
 use crate::api::meta::{IntOrString, LabelSelector, ObjectMeta};
 use crate::api::resource::{Resource, ResourceInfo, VERBS_ALL};
 use crate::api::time::Time;
