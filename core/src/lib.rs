@@ -7,6 +7,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod kubectl;
 pub mod syntax;
 pub mod value;
 
