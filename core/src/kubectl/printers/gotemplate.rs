@@ -16,12 +16,14 @@ use std::fmt::Write as _;
 /// The name kubectl gives its template; error messages quote it.
 const TEMPLATE_NAME: &str = "output";
 
-/// Nesting beyond this many control structures or parentheses is refused;
-/// Go's WebAssembly build uses the same bound for parentheses.
-const MAX_NESTING: usize = 1000;
+/// Nesting beyond this many control structures or parentheses is refused
+/// with Go's "max expression depth exceeded" (Go allows 10000 parentheses
+/// natively, 1000 on WebAssembly); the engine's stack is small in a browser.
+const MAX_NESTING: usize = 100;
 
-/// `{{template}}` calls nested deeper than this stop with Go's error.
-const MAX_EXEC_DEPTH: usize = 1000;
+/// `{{template}}` calls nested deeper than this stop with Go's error (Go's
+/// own limit is 100000 natively, 1000 on WebAssembly).
+const MAX_EXEC_DEPTH: usize = 100;
 
 /// Execution stops after this many steps, so that a template can never
 /// hang the engine (nested ranges over large lists multiply).
@@ -3470,6 +3472,65 @@ mod tests {
             e.output,
             "xError executing template: template: output:1:8: executing \"output\" at <.kind.y>: can't evaluate field y in type interface {}. Printing more information for debugging the template:\n\ttemplate was:\n\t\tx{{.kind.y}}\n\traw data was:\n\t\t{\"kind\":\"Pod\",\"spec\":{\"n\":1}}\n\tobject given to template engine was:\n\t\tmap[kind:Pod spec:map[n:1]]\n\n"
         );
+    }
+
+    #[test]
+    fn random_templates_never_panic_or_hang() {
+        use crate::kubectl::printers::jsonpath::tests_support::{on_small_stack, Rng};
+        const PIECES: &[&str] = &[
+            "{{", "}}", "{{- ", " -}}", ".", "metadata", ".name", ".spec", "containers", "range",
+            "end", "if", "else", "with", "$", "$x", ":=", "=", "|", "(", ")", "\"", "'", "`", " ",
+            "\n", "printf", "index", "len", "eq", "lt", "and", "or", "not", "1", "0x1", "1.5", "%s",
+            "%d", "%v", "/*", "*/", "define", "template", "block", "break", "continue", ",", "nil",
+            "true", "exists", "base64decode", "slice", "html", "js", "print", "call", "é", "日",
+            "\\", "-", "x", "\"a\"", "'a'",
+        ];
+        on_small_stack(|| {
+            let data = pod();
+            let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+            for _ in 0..20_000 {
+                let text = rng.text(PIECES, 14);
+                if let Ok(t) = GoTemplate::parse(&text) {
+                    let _ = t.clone().execute(&data);
+                    let _ = t.with_missing_key(MissingKey::Error).execute(&data);
+                }
+                if let Ok(p) = GoTemplatePrinter::new(&text, true) {
+                    let _ = p.print(&data);
+                }
+            }
+        });
+    }
+
+    #[test]
+    fn pathological_templates_stop_with_an_error() {
+        use crate::kubectl::printers::jsonpath::tests_support::on_small_stack;
+        on_small_stack(|| {
+            let data = pod();
+            let deep_ifs = format!("{}{}", "{{if 1}}".repeat(500), "{{end}}".repeat(500));
+            assert_eq!(
+                GoTemplate::parse(&deep_ifs).err().as_deref(),
+                Some("template: output:1: max expression depth exceeded")
+            );
+            let deep_parens = format!("{{{{{}1{}}}}}", "(".repeat(5000), ")".repeat(5000));
+            assert_eq!(
+                GoTemplate::parse(&deep_parens).err().as_deref(),
+                Some("template: output:1: max expression depth exceeded")
+            );
+            let recursive = "{{define \"r\"}}x{{template \"r\" .}}{{end}}{{template \"r\" .}}";
+            let (out, err) = GoTemplate::parse(recursive).unwrap().execute(&data).unwrap_err();
+            assert_eq!(out, "x".repeat(100));
+            assert!(err.ends_with("exceeded maximum template depth (100)"), "{err}");
+            let nested = format!(
+                "{}{}{}",
+                "{{range $.spec.containers}}".repeat(40),
+                "{{range $.metadata.labels}}{{.}}{{end}}",
+                "{{end}}".repeat(40)
+            );
+            let err = GoTemplate::parse(&nested).unwrap().execute(&data).unwrap_err().1;
+            assert!(err.ends_with("template execution exceeds the printer's step limit"), "{err}");
+            let many = "{{.kind}}".repeat(50_000);
+            assert_eq!(GoTemplate::parse(&many).unwrap().execute(&data).map(|s| s.len()), Ok(150_000));
+        });
     }
 
     #[test]

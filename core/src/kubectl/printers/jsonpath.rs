@@ -1140,6 +1140,35 @@ impl JsonPathPrinter {
 pub(crate) mod tests_support {
     use crate::value::{Map, Value};
 
+    /// A seeded xorshift generator for bounded random tests.
+    pub(crate) struct Rng(pub(crate) u64);
+
+    impl Rng {
+        pub(crate) fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n.max(1) as u64) as usize
+        }
+
+        /// A string of `max` pieces at most, drawn from `pieces`.
+        pub(crate) fn text(&mut self, pieces: &[&str], max: usize) -> String {
+            let n = self.below(max + 1);
+            (0..n).map(|_| pieces[self.below(pieces.len())]).collect()
+        }
+    }
+
+    /// Runs `f` on a thread with a stack as small as a browser tab's, so
+    /// that unbounded recursion shows up as a failure.
+    pub(crate) fn on_small_stack(f: impl FnOnce() + Send + 'static) {
+        std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(f)
+            .expect("spawn test thread")
+            .join()
+            .expect("test thread panicked");
+    }
+
     /// A small JSON reader for test fixtures: integers become `Int`,
     /// numbers with a fraction or exponent `Float`.
     pub(crate) fn parse_json(s: &str) -> Value {
@@ -1590,6 +1619,50 @@ mod tests {
         );
         let p = JsonPathPrinter::new("{.nope}", true, true).unwrap();
         assert_eq!(p.print(&pods()).unwrap(), "[]\n");
+    }
+
+    #[test]
+    fn random_templates_never_panic_or_hang() {
+        use super::tests_support::{on_small_stack, Rng};
+        const PIECES: &[&str] = &[
+            "{", "}", ".", "..", "items", "metadata", "name", "[", "]", "*", "0", "-1", ":", "2",
+            ",", "?(", ")", "@", "$", "==", "!=", "<", ">=", "\"", "'", "\\", "range", "end", " ",
+            "\n", "\t", "true", "1.5", "+", "&&", "=~", "é", "日", "x", "\\.",
+        ];
+        on_small_stack(|| {
+            let data = pods();
+            let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+            for _ in 0..20_000 {
+                let text = rng.text(PIECES, 16);
+                if let Ok(p) = JsonPath::parse(&text) {
+                    let _ = p.clone().allow_missing_keys(true).execute(&data);
+                    let _ = p.allow_missing_keys(false).execute(&data);
+                }
+                let _ = JsonPathPrinter::new(&text, true, true).map(|p| p.print(&data));
+            }
+        });
+    }
+
+    #[test]
+    fn pathological_templates_stop_with_an_error() {
+        use super::tests_support::on_small_stack;
+        on_small_stack(|| {
+            let data = pods();
+            let deep_ranges = "{range @}".repeat(500);
+            assert_eq!(
+                JsonPath::parse(&deep_ranges).unwrap().execute(&data),
+                Err("range nested too deeply".to_string())
+            );
+            let explosive = format!("{{range .items[*]}}{}{{.x}}{{end}}", "{range ..}".repeat(30));
+            assert_eq!(
+                JsonPath::parse(&explosive).unwrap().allow_missing_keys(true).execute(&data),
+                Err("jsonpath evaluation exceeds the printer's step limit".to_string())
+            );
+            let long_path = format!("{{{}}}", ".a".repeat(20_000));
+            assert_eq!(JsonPath::parse(&long_path).unwrap().allow_missing_keys(true).execute(&data), Ok(String::new()));
+            let many_actions = "{.kind}".repeat(20_000);
+            assert_eq!(JsonPath::parse(&many_actions).unwrap().execute(&data).map(|s| s.len()), Ok(80_000));
+        });
     }
 
     #[test]
