@@ -3478,12 +3478,70 @@ mod tests {
     fn random_templates_never_panic_or_hang() {
         use crate::kubectl::printers::jsonpath::tests_support::{on_small_stack, Rng};
         const PIECES: &[&str] = &[
-            "{{", "}}", "{{- ", " -}}", ".", "metadata", ".name", ".spec", "containers", "range",
-            "end", "if", "else", "with", "$", "$x", ":=", "=", "|", "(", ")", "\"", "'", "`", " ",
-            "\n", "printf", "index", "len", "eq", "lt", "and", "or", "not", "1", "0x1", "1.5", "%s",
-            "%d", "%v", "/*", "*/", "define", "template", "block", "break", "continue", ",", "nil",
-            "true", "exists", "base64decode", "slice", "html", "js", "print", "call", "é", "日",
-            "\\", "-", "x", "\"a\"", "'a'",
+            "{{",
+            "}}",
+            "{{- ",
+            " -}}",
+            ".",
+            "metadata",
+            ".name",
+            ".spec",
+            "containers",
+            "range",
+            "end",
+            "if",
+            "else",
+            "with",
+            "$",
+            "$x",
+            ":=",
+            "=",
+            "|",
+            "(",
+            ")",
+            "\"",
+            "'",
+            "`",
+            " ",
+            "\n",
+            "printf",
+            "index",
+            "len",
+            "eq",
+            "lt",
+            "and",
+            "or",
+            "not",
+            "1",
+            "0x1",
+            "1.5",
+            "%s",
+            "%d",
+            "%v",
+            "/*",
+            "*/",
+            "define",
+            "template",
+            "block",
+            "break",
+            "continue",
+            ",",
+            "nil",
+            "true",
+            "exists",
+            "base64decode",
+            "slice",
+            "html",
+            "js",
+            "print",
+            "call",
+            "é",
+            "日",
+            "\\",
+            "-",
+            "x",
+            "\"a\"",
+            "'a'",
         ];
         on_small_stack(|| {
             let data = pod();
@@ -3517,19 +3575,38 @@ mod tests {
                 Some("template: output:1: max expression depth exceeded")
             );
             let recursive = "{{define \"r\"}}x{{template \"r\" .}}{{end}}{{template \"r\" .}}";
-            let (out, err) = GoTemplate::parse(recursive).unwrap().execute(&data).unwrap_err();
+            let (out, err) = GoTemplate::parse(recursive)
+                .unwrap()
+                .execute(&data)
+                .unwrap_err();
             assert_eq!(out, "x".repeat(100));
-            assert!(err.ends_with("exceeded maximum template depth (100)"), "{err}");
+            assert!(
+                err.ends_with("exceeded maximum template depth (100)"),
+                "{err}"
+            );
             let nested = format!(
                 "{}{}{}",
                 "{{range $.spec.containers}}".repeat(40),
                 "{{range $.metadata.labels}}{{.}}{{end}}",
                 "{{end}}".repeat(40)
             );
-            let err = GoTemplate::parse(&nested).unwrap().execute(&data).unwrap_err().1;
-            assert!(err.ends_with("template execution exceeds the printer's step limit"), "{err}");
+            let err = GoTemplate::parse(&nested)
+                .unwrap()
+                .execute(&data)
+                .unwrap_err()
+                .1;
+            assert!(
+                err.ends_with("template execution exceeds the printer's step limit"),
+                "{err}"
+            );
             let many = "{{.kind}}".repeat(50_000);
-            assert_eq!(GoTemplate::parse(&many).unwrap().execute(&data).map(|s| s.len()), Ok(150_000));
+            assert_eq!(
+                GoTemplate::parse(&many)
+                    .unwrap()
+                    .execute(&data)
+                    .map(|s| s.len()),
+                Ok(150_000)
+            );
         });
     }
 

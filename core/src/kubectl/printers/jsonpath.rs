@@ -661,6 +661,9 @@ impl JsonPath {
                     self.find_from(st, JpValue::Invalid, i + 1)?;
                 } else {
                     for v in results {
+                        // Each element is taken out of its interface{}:
+                        // a null one becomes no value at all.
+                        let v = if v.is_nil() { JpValue::Invalid } else { v };
                         let next = self.find_from(st, v, i + 1)?;
                         full.extend(next);
                     }
@@ -1472,6 +1475,52 @@ mod tests {
     }
 
     #[test]
+    fn ranges_and_slices_follow_client_go() {
+        let data = parse_json(
+            r#"{"items":[
+              {"metadata":{"name":"api"},"spec":{"containers":[
+                {"name":"app","env":[{"name":"A"},{"name":"B"}]},
+                {"name":"proxy","env":[{"name":"C"}]}]}},
+              {"metadata":{"name":"db"},"spec":{"containers":[{"name":"pg","env":[]}]}},
+              null
+            ],"list":[10,11,12,13,14,15],"empty":[]}"#,
+        );
+        let cases: &[(&str, &str, Result<&str, &str>)] = &[
+            ("a range inside a range", "{range .items[0:2]}{.metadata.name}:{range .spec.containers[*]}{.name},{end}+{end}", Ok("api:app,proxy,+db:pg,+")),
+            ("three nested ranges", "{range .items[0:2]}{.metadata.name}~{range .spec.containers[*]}{.name}:{range .env[*]}{.name},{end}+{end}#{end}", Ok("api~app:A,B,+proxy:C,+#db~pg:+#")),
+            ("two ranges side by side", "{range .items[0:2]}{range .spec.containers[*]}{.name} {end}|{range .spec.containers[*]}{.name} {end}/{end}", Ok("app proxy |app proxy /pg |pg /")),
+            ("a null element is no value", "{range .items[*]}[{@}]{end}", Ok("[{\"metadata\":{\"name\":\"api\"},\"spec\":{\"containers\":[{\"env\":[{\"name\":\"A\"},{\"name\":\"B\"}],\"name\":\"app\"},{\"env\":[{\"name\":\"C\"}],\"name\":\"proxy\"}]}}][{\"metadata\":{\"name\":\"db\"},\"spec\":{\"containers\":[{\"env\":[],\"name\":\"pg\"}]}}][<no value>]")),
+            ("an empty nested range prints nothing", "{range .empty[*]}{.a}:{range .b[*]}{.c},{end}+{end}", Ok("")),
+            ("zero to zero is empty", "{.list[0:0]}", Ok("")),
+            ("up to minus one drops the last", "{.list[0:-1]}", Ok("10 11 12 13 14")),
+            ("minus two onwards", "{.list[-2:]}", Ok("14 15")),
+            ("equal out-of-range bounds are empty", "{.list[-9:-9]}", Ok("")),
+            ("a step of two", "{.list[1:6:2]}", Ok("11 13 15")),
+            ("a step larger than the slice", "{.list[0:6:7]}", Ok("10")),
+            ("an empty step means one", "{.list[0:3:]}", Ok("10 11 12")),
+            ("a negative start past the front", "{.list[-7]}", Err("array index out of bounds: index -1, length 6")),
+            ("a start after the end", "{.list[-1:-2]}", Err("starting index 5 is greater than ending index 4")),
+            ("a negative step", "{.list[0:6:-1]}", Err("step must be > 0")),
+            ("an end past the end", "{.list[2:9]}", Err("array index out of bounds: index 8, length 6")),
+            ("a filter on the element itself", "{.list[?(@>12)]}", Ok("13 14 15")),
+            ("an unknown filter operator", "{.list[?(@<>12)]}", Err("unrecognized filter operator <>")),
+            ("a redundant end", "{range .list[*]}{@}{end}{end}", Err("not in range, nothing to end")),
+            ("a quoted brace", "{\"{\"}", Ok("{")),
+            ("recursion over a list", "{.list..}", Ok("[10,11,12,13,14,15]")),
+            ("a filter comparing several values", "{.items[?(@..name==\"pg\")].metadata.name}", Err("can only compare one element at a time")),
+        ];
+        for (name, template, want) in cases {
+            let got =
+                JsonPath::parse(template).and_then(|p| p.allow_missing_keys(true).execute(&data));
+            assert_eq!(
+                got.as_deref(),
+                want.map_err(str::to_string).as_deref(),
+                "{name}: {template}"
+            );
+        }
+    }
+
+    #[test]
     fn parse_errors_match_client_go() {
         let cases: &[(&str, &str, &str)] = &[
             ("an unterminated array", "{.items[*}", "unterminated array"),
@@ -1653,15 +1702,33 @@ mod tests {
                 JsonPath::parse(&deep_ranges).unwrap().execute(&data),
                 Err("range nested too deeply".to_string())
             );
-            let explosive = format!("{{range .items[*]}}{}{{.x}}{{end}}", "{range ..}".repeat(30));
+            let explosive = format!(
+                "{{range .items[*]}}{}{{.x}}{{end}}",
+                "{range ..}".repeat(30)
+            );
             assert_eq!(
-                JsonPath::parse(&explosive).unwrap().allow_missing_keys(true).execute(&data),
+                JsonPath::parse(&explosive)
+                    .unwrap()
+                    .allow_missing_keys(true)
+                    .execute(&data),
                 Err("jsonpath evaluation exceeds the printer's step limit".to_string())
             );
             let long_path = format!("{{{}}}", ".a".repeat(20_000));
-            assert_eq!(JsonPath::parse(&long_path).unwrap().allow_missing_keys(true).execute(&data), Ok(String::new()));
+            assert_eq!(
+                JsonPath::parse(&long_path)
+                    .unwrap()
+                    .allow_missing_keys(true)
+                    .execute(&data),
+                Ok(String::new())
+            );
             let many_actions = "{.kind}".repeat(20_000);
-            assert_eq!(JsonPath::parse(&many_actions).unwrap().execute(&data).map(|s| s.len()), Ok(80_000));
+            assert_eq!(
+                JsonPath::parse(&many_actions)
+                    .unwrap()
+                    .execute(&data)
+                    .map(|s| s.len()),
+                Ok(80_000)
+            );
         });
     }
 
