@@ -1943,6 +1943,7 @@ struct Machine<'a> {
     name: &'a str,
     out: String,
     owned: Vec<String>,
+    owned_bytes: usize,
     vars: Vec<(String, Val<'a>)>,
     depth: usize,
     node: At<'a>,
@@ -1990,9 +1991,15 @@ impl<'a> Machine<'a> {
         }
     }
 
-    fn own(&mut self, s: String) -> V<'a> {
+    /// Keeps a string a function made; all of them together are bounded
+    /// like the output.
+    fn own(&mut self, s: String) -> Result<V<'a>, String> {
+        self.owned_bytes += s.len();
+        if self.owned_bytes > MAX_OUTPUT {
+            return Err("strings made by the template exceed the printer's limit".into());
+        }
         self.owned.push(s);
-        V::Owned(self.owned.len() - 1)
+        Ok(V::Owned(self.owned.len() - 1))
     }
 
     fn arg<'x>(&'x self, v: &V<'a>) -> Arg<'x>
@@ -2586,7 +2593,7 @@ impl<'a> Machine<'a> {
                 } else {
                     gofmt::sprintln(&args)
                 };
-                Ok(Val::plain(self.own(s)))
+                Ok(Val::plain(self.own(s)?))
             }
             "printf" => {
                 let format = self.str_of(&first.v).unwrap_or_default();
@@ -2595,7 +2602,7 @@ impl<'a> Machine<'a> {
                     .map(|v| self.arg(&v.v))
                     .collect();
                 let s = gofmt::sprintf(&format, &args);
-                Ok(Val::plain(self.own(s)))
+                Ok(Val::plain(self.own(s)?))
             }
             "html" | "js" | "urlquery" => {
                 let text = self.eval_args(argv);
@@ -2604,7 +2611,7 @@ impl<'a> Machine<'a> {
                     "js" => js_escape(&text),
                     _ => query_escape(&text),
                 };
-                Ok(Val::plain(self.own(s)))
+                Ok(Val::plain(self.own(s)?))
             }
             "exists" => Ok(bool_val(exists(self, first, &argv[1.min(argv.len())..]))),
             "base64decode" => {
@@ -2612,7 +2619,7 @@ impl<'a> Machine<'a> {
                 match base64_decode(&s) {
                     Ok(bytes) => {
                         let text = String::from_utf8_lossy(&bytes).into_owned();
-                        Ok(Val::plain(self.own(text)))
+                        Ok(Val::plain(self.own(text)?))
                     }
                     Err(n) => Err(format!(
                         "base64 decode failed: illegal base64 data at input byte {n}"
@@ -2731,7 +2738,7 @@ impl<'a> Machine<'a> {
                 let s = self.str_of(&item.v).unwrap_or_default();
                 let bytes = &s.as_bytes()[idx[0]..idx[1]];
                 let text = String::from_utf8_lossy(bytes).into_owned();
-                Ok(Val::plain(self.own(text)))
+                Ok(Val::plain(self.own(text)?))
             }
         }
     }
@@ -3149,6 +3156,7 @@ impl GoTemplate {
             name: TEMPLATE_NAME,
             out: String::new(),
             owned: Vec::new(),
+            owned_bytes: 0,
             vars: vec![("$".to_string(), dot)],
             depth: 0,
             node: At::None,
@@ -3302,6 +3310,34 @@ mod tests {
         ];
         for (name, tmpl, want) in cases {
             assert_eq!(run(tmpl).as_deref(), Ok(*want), "{name}: {tmpl}");
+        }
+    }
+
+    #[test]
+    fn kubectl_idioms_print_as_documented() {
+        let list = crate::kubectl::printers::jsonpath::tests_support::parse_json(
+            r#"{"kind":"List","items":[
+              {"metadata":{"name":"a","labels":{"app":"web"},"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{}\n"}},"status":{"phase":"Running","containerStatuses":[{"restartCount":2}]},"data":{"password":"czNjcjN0"}},
+              {"metadata":{"name":"b","annotations":{}},"status":{"phase":"Pending"}}
+            ]}"#,
+        );
+        let cases: &[(&str, &str, &str)] = &[
+            ("one name per line", "{{range .items}}{{.metadata.name}}{{\"\\n\"}}{{end}}", "a\nb\n"),
+            ("spaces inside actions", "{{ range .items }}{{ .metadata.name }} {{ end }}", "a b "),
+            ("a filter in a range", "{{range .items}}{{if eq .status.phase \"Running\"}}{{.metadata.name}}{{end}}{{end}}", "a"),
+            ("an annotation with dots and slashes", "{{range .items}}{{index .metadata.annotations \"kubectl.kubernetes.io/last-applied-configuration\"}}{{end}}", "{}\n<no value>"),
+            ("restart counts", "{{range .items}}{{range .status.containerStatuses}}{{.restartCount}}{{end}}{{end}}", "2"),
+            ("len through a pipe", "{{.items | len}}", "2"),
+            ("labels as key=value", "{{range .items}}{{range $k, $v := .metadata.labels}}{{$k}}={{$v}}{{end}}{{end}}", "app=web"),
+            ("a decoded secret", "{{(index .items 0).data.password | base64decode}}", "s3cr3t"),
+            ("a map through printf", "{{printf \"%v\" (index .items 0).metadata.labels}}", "map[app:web]"),
+            ("trim markers across lines", "{{range .items -}}\n  {{.metadata.name}}\n{{end}}", "a\nb\n"),
+            ("a negative number is not a trim marker", "{{-3}}", "-3"),
+            ("the whole object", "{{(index .items 1).status}}", "map[phase:Pending]"),
+        ];
+        for (name, tmpl, want) in cases {
+            let got = GoTemplate::parse(tmpl).and_then(|t| t.execute(&list).map_err(|(_, e)| e));
+            assert_eq!(got.as_deref(), Ok(*want), "{name}: {tmpl}");
         }
     }
 
@@ -3542,6 +3578,12 @@ mod tests {
             "x",
             "\"a\"",
             "'a'",
+            "9223372036854775807",
+            "0x8000000000000000",
+            "1e400",
+            "%1000000d",
+            "%*d",
+            "%[3]v",
         ];
         on_small_stack(|| {
             let data = pod();

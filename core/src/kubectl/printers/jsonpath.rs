@@ -878,13 +878,13 @@ fn eval_array<'a>(input: &[JpValue<'a>], node: &[Param; 3]) -> Walk<'a> {
             p[0].value = 0;
         }
         if p[0].value < 0 {
-            p[0].value += len;
+            p[0].value = p[0].value.wrapping_add(len);
         }
         if !p[1].known {
             p[1].value = len;
         }
         if p[1].value < 0 || (p[1].value == 0 && p[1].derived) {
-            p[1].value += len;
+            p[1].value = p[1].value.wrapping_add(len);
         }
         if p[1].value == p[0].value {
             // Zero elements requested: stop here, keeping what was found.
@@ -904,7 +904,7 @@ fn eval_array<'a>(input: &[JpValue<'a>], node: &[Param; 3]) -> Walk<'a> {
                 input.to_vec(),
                 format!(
                     "array index out of bounds: index {}, length {}",
-                    p[1].value - 1,
+                    p[1].value.wrapping_sub(1),
                     len
                 ),
             ));
@@ -1674,9 +1674,49 @@ mod tests {
     fn random_templates_never_panic_or_hang() {
         use super::tests_support::{on_small_stack, Rng};
         const PIECES: &[&str] = &[
-            "{", "}", ".", "..", "items", "metadata", "name", "[", "]", "*", "0", "-1", ":", "2",
-            ",", "?(", ")", "@", "$", "==", "!=", "<", ">=", "\"", "'", "\\", "range", "end", " ",
-            "\n", "\t", "true", "1.5", "+", "&&", "=~", "é", "日", "x", "\\.",
+            "{",
+            "}",
+            ".",
+            "..",
+            "items",
+            "metadata",
+            "name",
+            "[",
+            "]",
+            "*",
+            "0",
+            "-1",
+            ":",
+            "2",
+            ",",
+            "?(",
+            ")",
+            "@",
+            "$",
+            "==",
+            "!=",
+            "<",
+            ">=",
+            "\"",
+            "'",
+            "\\",
+            "range",
+            "end",
+            " ",
+            "\n",
+            "\t",
+            "true",
+            "1.5",
+            "+",
+            "&&",
+            "=~",
+            "é",
+            "日",
+            "x",
+            "\\.",
+            "-9223372036854775808",
+            "9223372036854775807",
+            "99999999999999999999",
         ];
         on_small_stack(|| {
             let data = pods();
