@@ -2252,7 +2252,7 @@ impl<'a> Machine<'a> {
         match first {
             Operand::Field { idents, .. } => {
                 self.at(At::Operand(first));
-                return self.eval_field_chain(dot, dot, first, idents, &cmd.args, fin);
+                return self.eval_field_chain(dot, idents, &cmd.args, fin);
             }
             Operand::Chain { .. } => return self.eval_chain(dot, first, &cmd.args, fin),
             Operand::Identifier { name, .. } => {
@@ -2263,7 +2263,7 @@ impl<'a> Machine<'a> {
                 self.not_a_function(&cmd.args, fin.is_some())?;
                 return self.eval_pipeline(dot, Some(p));
             }
-            Operand::Variable { .. } => return self.eval_variable(dot, first, &cmd.args, fin),
+            Operand::Variable { .. } => return self.eval_variable(first, &cmd.args, fin),
             _ => {}
         }
         self.at(At::Operand(first));
@@ -2319,12 +2319,11 @@ impl<'a> Machine<'a> {
             )));
         }
         let pipe = self.eval_arg(dot, None, node)?;
-        self.eval_field_chain(dot, pipe, chain, fields, args, fin)
+        self.eval_field_chain(pipe, fields, args, fin)
     }
 
     fn eval_variable(
         &mut self,
-        dot: Val<'a>,
         var: &'a Operand,
         args: &'a [Operand],
         fin: Option<Val<'a>>,
@@ -2338,14 +2337,14 @@ impl<'a> Machine<'a> {
             self.not_a_function(args, fin.is_some())?;
             return Ok(value);
         }
-        self.eval_field_chain(dot, value, var, &idents[1..], args, fin)
+        self.eval_field_chain(value, &idents[1..], args, fin)
     }
 
+    /// `.X.Y.Z` from `receiver`; only the last field may see arguments
+    /// (the rest of the command, or the pipeline's previous value).
     fn eval_field_chain(
         &mut self,
-        _dot: Val<'a>,
         mut receiver: Val<'a>,
-        _node: &'a Operand,
         idents: &'a [String],
         args: &'a [Operand],
         fin: Option<Val<'a>>,
@@ -2505,12 +2504,11 @@ impl<'a> Machine<'a> {
                 }
             }
             Operand::Field { idents, .. } => {
-                let v =
-                    self.eval_field_chain(dot, dot, n, idents, std::slice::from_ref(n), None)?;
+                let v = self.eval_field_chain(dot, idents, std::slice::from_ref(n), None)?;
                 return self.validate_type(v, typ);
             }
             Operand::Variable { .. } => {
-                let v = self.eval_variable(dot, n, &[], None)?;
+                let v = self.eval_variable(n, &[], None)?;
                 return self.validate_type(v, typ);
             }
             Operand::Pipe(p) => {
