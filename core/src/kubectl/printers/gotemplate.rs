@@ -1664,7 +1664,8 @@ pub(crate) fn unquote_char(s: &str, quote: char) -> Option<(Vec<u8>, &str)> {
     }
 }
 
-/// Go's `strconv.ParseInt(s, 0, 64)`: an error text or the value.
+/// Go's `strconv.ParseInt(s, 0, 64)` (and `ParseUint`), widened so that
+/// both ranges can be checked.
 fn parse_go_int(s: &str) -> Option<i128> {
     let (neg, body) = match s.as_bytes().first() {
         Some(b'-') => (true, &s[1..]),
@@ -1672,22 +1673,22 @@ fn parse_go_int(s: &str) -> Option<i128> {
         _ => (false, s),
     };
     let lower = body.to_ascii_lowercase();
-    let (radix, digits, prefixed) = if let Some(d) = lower.strip_prefix("0x") {
-        (16, d.to_string(), true)
+    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
+        (16, d.to_string())
     } else if let Some(d) = lower.strip_prefix("0b") {
-        (2, d.to_string(), true)
+        (2, d.to_string())
     } else if let Some(d) = lower.strip_prefix("0o") {
-        (8, d.to_string(), true)
+        (8, d.to_string())
     } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, lower[1..].to_string(), true)
+        (8, lower[1..].to_string())
     } else {
-        (10, lower.clone(), false)
+        (10, lower.clone())
     };
-    if digits.contains('_') && !underscores_ok(&lower, prefixed) {
+    if digits.contains('_') && !underscores_ok(s) {
         return None;
     }
     let clean: String = digits.chars().filter(|&c| c != '_').collect();
-    if clean.is_empty() {
+    if clean.is_empty() || !clean.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return None;
     }
     let v = u128::from_str_radix(&clean, radix).ok()?;
@@ -1695,34 +1696,39 @@ fn parse_go_int(s: &str) -> Option<i128> {
     Some(if neg { -v } else { v })
 }
 
-/// Go's rule: underscores only between digits (or after a base prefix).
-fn underscores_ok(s: &str, prefixed: bool) -> bool {
-    let b = s.as_bytes();
+/// Go's `underscoreOK`: underscores only between digits, or between a
+/// base prefix and a digit.
+fn underscores_ok(s: &str) -> bool {
+    let mut b = s.as_bytes();
+    if let Some((&(b'-' | b'+'), rest)) = b.split_first() {
+        b = rest;
+    }
+    let mut saw = b'^';
     let mut i = 0;
-    let mut saw = if prefixed { '0' } else { '^' };
-    if prefixed && b.len() >= 2 && b[0] == b'0' && b[1].is_ascii_alphabetic() {
+    let mut hex = false;
+    if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
         i = 2;
-    } else if prefixed {
-        i = 1;
+        saw = b'0';
+        hex = b[1].eq_ignore_ascii_case(&b'x');
     }
     while i < b.len() {
         let c = b[i];
-        if c == b'_' {
-            if saw != '0' {
+        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
+            saw = b'0';
+        } else if c == b'_' {
+            if saw != b'0' {
                 return false;
             }
-            saw = '_';
-        } else if c.is_ascii_hexdigit() {
-            saw = '0';
+            saw = b'_';
         } else {
-            if saw == '_' {
+            if saw == b'_' {
                 return false;
             }
-            saw = '!';
+            saw = b'!';
         }
         i += 1;
     }
-    saw != '_'
+    saw != b'_'
 }
 
 fn parse_number(text: &str, typ: ItemType) -> Result<Number, String> {
@@ -1777,8 +1783,11 @@ fn parse_number(text: &str, typ: ItemType) -> Result<Number, String> {
     if !n.is_int && !n.is_uint {
         let clean: String = text.chars().filter(|&c| c != '_').collect();
         let lower = clean.to_ascii_lowercase();
-        let looks_float =
-            !lower.starts_with("0x") && !lower.contains("inf") && !lower.contains("nan");
+        // Rust's parser knows neither hex floats nor Go's underscore rules.
+        let looks_float = !lower.starts_with("0x")
+            && !lower.contains("inf")
+            && !lower.contains("nan")
+            && (!text.contains('_') || underscores_ok(text));
         if let (true, Ok(f)) = (looks_float, clean.parse::<f64>()) {
             if !text.contains(['.', 'e', 'E', 'p', 'P']) {
                 return Err(format!("integer overflow: {}", gofmt::quote(text)));
@@ -3300,6 +3309,9 @@ mod tests {
             ("a char constant is an int", "{{'a'}}", "97"),
             ("a float literal", "{{1.5}}", "1.5"),
             ("a hex literal", "{{0x1F}}", "31"),
+            ("underscores between digits", "{{1_000}} {{0x_ff}} {{1_0.5}}", "1000 255 10.5"),
+            ("a legacy octal literal", "{{017}}", "15"),
+            ("an exponent makes a float", "{{1e3}}", "1000"),
             ("slice of a string", "{{slice .metadata.name 0 3}}", "web"),
             ("index into a string gives a byte", "{{index .metadata.name 0}}", "119"),
             ("parenthesized pipelines", "{{(index .spec.containers 1).name}}", "sidecar"),
@@ -3391,6 +3403,21 @@ mod tests {
                 "a bad number",
                 "{{3k}}",
                 "template: output:1: bad number syntax: \"3k\"",
+            ),
+            (
+                "doubled underscores",
+                "{{1__0}}",
+                "template: output:1: illegal number syntax: \"1__0\"",
+            ),
+            (
+                "a number too big for int64",
+                "{{99999999999999999999}}",
+                "template: output:1: integer overflow: \"99999999999999999999\"",
+            ),
+            (
+                "a malformed character constant",
+                "{{'ab'}}",
+                "template: output:1: malformed character constant: 'ab'",
             ),
             (
                 "an unterminated string",
