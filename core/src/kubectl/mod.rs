@@ -1,0 +1,4 @@
+//! kubectl's client-side behaviour: what the `kubectl` binary does with the
+//! objects the API server returns.
+
+pub mod printers;
