@@ -10,9 +10,11 @@
 pub mod api;
 pub mod apiserver;
 pub mod controllers;
+pub mod images;
 pub mod kubectl;
 pub mod kubelet;
 pub mod net;
+pub mod network;
 pub mod scheduler;
 pub mod sim;
 pub mod store;
