@@ -19,6 +19,7 @@ pub mod scheduler;
 pub mod sim;
 pub mod store;
 pub mod syntax;
+pub mod terminal;
 pub mod userland;
 pub mod value;
 

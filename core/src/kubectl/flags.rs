@@ -89,7 +89,10 @@ impl Parsed {
 
     /// The last value of a flag.
     pub fn get(&self, long: &str) -> Option<&str> {
-        self.values.get(long).and_then(|v| v.last()).map(String::as_str)
+        self.values
+            .get(long)
+            .and_then(|v| v.last())
+            .map(String::as_str)
     }
 
     pub fn all(&self, long: &str) -> Vec<String> {
@@ -140,7 +143,7 @@ pub fn parse(argv: &[String], defs: &[FlagDef]) -> Result<Parsed, FlagError> {
             .find(|d| d.short == Some(c))
     };
     let mut out = Parsed::default();
-    let mut set = |out: &mut Parsed, d: &FlagDef, v: String| {
+    let set = |out: &mut Parsed, d: &FlagDef, v: String| {
         let entry = out.values.entry(d.long).or_default();
         if d.kind != FlagKind::List {
             entry.clear();
@@ -202,9 +205,7 @@ pub fn parse(argv: &[String], defs: &[FlagDef]) -> Result<Parsed, FlagError> {
             while j < chars.len() {
                 let c = chars[j];
                 let Some(d) = find_short(c) else {
-                    return Err(FlagError(format!(
-                        "unknown shorthand flag: '{c}' in {a}"
-                    )));
+                    return Err(FlagError(format!("unknown shorthand flag: '{c}' in {a}")));
                 };
                 j += 1;
                 match d.kind {
@@ -306,7 +307,11 @@ mod tests {
             ),
         ];
         for (input, want) in cases {
-            assert_eq!(parse(&args(input), DEFS), Err(FlagError(want.to_string())), "{input}");
+            assert_eq!(
+                parse(&args(input), DEFS),
+                Err(FlagError(want.to_string())),
+                "{input}"
+            );
         }
     }
 }

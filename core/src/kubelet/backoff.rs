@@ -58,11 +58,6 @@ impl Backoff {
         }
     }
 
-    /// When the delay that started at `since` ends.
-    pub fn ends_at(&self, key: &str, since: Millis) -> Option<Millis> {
-        self.entries.get(key).map(|e| since + e.backoff)
-    }
-
     /// Drops every entry whose key starts with `prefix` (a deleted pod).
     pub fn forget_prefix(&mut self, prefix: &str) {
         self.entries.retain(|k, _| !k.starts_with(prefix));

@@ -168,18 +168,14 @@ pub fn resource_value(
     };
     let is_cpu = name == "cpu";
     let (amount_millis, default_div_millis) = if is_cpu {
-        let m = q.map(|q| q.millis()).unwrap_or(if list == "limits" {
-            node_cpu_millis
-        } else {
-            0
-        });
+        let m = q
+            .map(|q| q.millis())
+            .unwrap_or(if list == "limits" { node_cpu_millis } else { 0 });
         (i128::from(m), 1000)
     } else {
-        let units = q.map(|q| q.units()).unwrap_or(if list == "limits" {
-            node_memory
-        } else {
-            0
-        });
+        let units = q
+            .map(|q| q.units())
+            .unwrap_or(if list == "limits" { node_memory } else { 0 });
         (i128::from(units) * 1000, 1000)
     };
     let div_millis = if divisor.is_zero() {
@@ -207,12 +203,13 @@ pub fn build(
     let ns = pod.metadata.namespace();
     let mut vars: BTreeMap<String, String> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
-    let mut set = |vars: &mut BTreeMap<String, String>, order: &mut Vec<String>, k: String, v: String| {
-        if !vars.contains_key(&k) {
-            order.push(k.clone());
-        }
-        vars.insert(k, v);
-    };
+    let set =
+        |vars: &mut BTreeMap<String, String>, order: &mut Vec<String>, k: String, v: String| {
+            if !vars.contains_key(&k) {
+                order.push(k.clone());
+            }
+            vars.insert(k, v);
+        };
     let mut skipped = Vec::new();
     if pod.spec.enable_service_links != Some(false) {
         for (k, v) in service_env(api, ns) {
@@ -289,8 +286,14 @@ pub fn build(
                         .find(|x| x.name == r.container_name)
                         .unwrap_or(c)
                 };
-                resource_value(target, &r.resource, &r.divisor, node_cpu_millis, node_memory)
-                    .unwrap_or_default()
+                resource_value(
+                    target,
+                    &r.resource,
+                    &r.divisor,
+                    node_cpu_millis,
+                    node_memory,
+                )
+                .unwrap_or_default()
             } else if let Some(k) = &src.config_map_key_ref {
                 match api.store.get::<ConfigMap>(ns, &k.name) {
                     Some(cm) => match cm.data.get(&k.key) {
@@ -387,11 +390,23 @@ mod tests {
             .requests
             .insert("memory".into(), Quantity::parse("64Mi").unwrap());
         let one = Quantity::default();
-        assert_eq!(resource_value(&c, "limits.cpu", &one, 2000, 0).as_deref(), Some("1"));
+        assert_eq!(
+            resource_value(&c, "limits.cpu", &one, 2000, 0).as_deref(),
+            Some("1")
+        );
         let milli = Quantity::parse("1m").unwrap();
-        assert_eq!(resource_value(&c, "limits.cpu", &milli, 2000, 0).as_deref(), Some("250"));
+        assert_eq!(
+            resource_value(&c, "limits.cpu", &milli, 2000, 0).as_deref(),
+            Some("250")
+        );
         let mi = Quantity::parse("1Mi").unwrap();
-        assert_eq!(resource_value(&c, "requests.memory", &mi, 2000, 0).as_deref(), Some("64"));
-        assert_eq!(resource_value(&c, "limits.memory", &one, 2000, 1024).as_deref(), Some("1024"));
+        assert_eq!(
+            resource_value(&c, "requests.memory", &mi, 2000, 0).as_deref(),
+            Some("64")
+        );
+        assert_eq!(
+            resource_value(&c, "limits.memory", &one, 2000, 1024).as_deref(),
+            Some("1024")
+        );
     }
 }

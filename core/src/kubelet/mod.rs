@@ -95,7 +95,11 @@ impl Kubelet {
     fn allocate_ip(&mut self) -> Option<String> {
         for _ in 0..253 {
             let candidate = self.next_ip;
-            self.next_ip = if self.next_ip >= 254 { 2 } else { self.next_ip + 1 };
+            self.next_ip = if self.next_ip >= 254 {
+                2
+            } else {
+                self.next_ip + 1
+            };
             if self.used_ips.insert(candidate) {
                 let base = pod_cidr(self.index);
                 let prefix = base.trim_end_matches(".0/24");
@@ -122,7 +126,10 @@ impl Kubelet {
                 if let Some(w) = self.pods.get_mut(&uid) {
                     if !w.finished {
                         w.orphaned = true;
-                        timers.at(now, Task::Kubelet(self.node_name.clone(), KubeletTask::Sync(uid)));
+                        timers.at(
+                            now,
+                            Task::Kubelet(self.node_name.clone(), KubeletTask::Sync(uid)),
+                        );
                     }
                 }
             }
@@ -139,7 +146,10 @@ impl Kubelet {
                         let at = now + sync::WATCH_DELAY;
                         w.sync_at = Some(at);
                         self.pods.insert(uid.clone(), w);
-                        timers.at(at, Task::Kubelet(self.node_name.clone(), KubeletTask::Sync(uid)));
+                        timers.at(
+                            at,
+                            Task::Kubelet(self.node_name.clone(), KubeletTask::Sync(uid)),
+                        );
                     }
                     Some(w) => {
                         // Deletion requested, or a spec change the worker
@@ -153,7 +163,10 @@ impl Kubelet {
                             let at = now + sync::WATCH_DELAY;
                             if w.sync_at.is_none_or(|t| at < t) {
                                 w.sync_at = Some(at);
-                                timers.at(at, Task::Kubelet(self.node_name.clone(), KubeletTask::Sync(uid)));
+                                timers.at(
+                                    at,
+                                    Task::Kubelet(self.node_name.clone(), KubeletTask::Sync(uid)),
+                                );
                             }
                         }
                     }
@@ -167,7 +180,9 @@ impl Kubelet {
         match task {
             KubeletTask::Register => node_status::register(self, cx.api),
             KubeletTask::Sync(uid) => {
-                let Some(mut w) = self.pods.remove(&uid) else { return };
+                let Some(mut w) = self.pods.remove(&uid) else {
+                    return;
+                };
                 if w.sync_at != Some(now) {
                     self.pods.insert(uid, w);
                     return;
@@ -178,7 +193,9 @@ impl Kubelet {
                 self.put_back(w, cx);
             }
             KubeletTask::Sandbox(uid) => {
-                let Some(mut w) = self.pods.remove(&uid) else { return };
+                let Some(mut w) = self.pods.remove(&uid) else {
+                    return;
+                };
                 if w.sandbox == Sandbox::Creating && !w.terminating {
                     w.sandbox = Sandbox::Ready;
                     w.ip = if w.pod.spec.host_network {
@@ -193,19 +210,25 @@ impl Kubelet {
                 self.put_back(w, cx);
             }
             KubeletTask::Pulled(uid, name) => {
-                let Some(mut w) = self.pods.remove(&uid) else { return };
+                let Some(mut w) = self.pods.remove(&uid) else {
+                    return;
+                };
                 self.pulled(&mut w, &name, cx);
                 self.put_back(w, cx);
             }
             KubeletTask::Wake(uid) => {
-                let Some(mut w) = self.pods.remove(&uid) else { return };
+                let Some(mut w) = self.pods.remove(&uid) else {
+                    return;
+                };
                 if w.wake_at.is_some_and(|t| t <= now) {
                     self.wake(&mut w, cx);
                 }
                 self.put_back(w, cx);
             }
             KubeletTask::Probe(uid, name, kind, manual) => {
-                let Some(mut w) = self.pods.remove(&uid) else { return };
+                let Some(mut w) = self.pods.remove(&uid) else {
+                    return;
+                };
                 self.probe(&mut w, &name, kind, manual, cx);
                 self.put_back(w, cx);
             }
@@ -215,13 +238,23 @@ impl Kubelet {
     /// A changed container image restarts that container (the only spec
     /// change a running pod accepts besides deadlines and tolerations).
     fn apply_spec_changes(&mut self, w: &mut PodWorker, cx: &mut Cx) {
-        let Some(current) = cx.api.store.get::<Pod>(w.pod.namespace(), w.pod.name()).cloned() else {
+        let Some(current) = cx
+            .api
+            .store
+            .get::<Pod>(w.pod.namespace(), w.pod.name())
+            .cloned()
+        else {
             return;
         };
         if current.metadata.uid() != w.uid {
             return;
         }
-        for c in current.spec.init_containers.iter().chain(current.spec.containers.iter()) {
+        for c in current
+            .spec
+            .init_containers
+            .iter()
+            .chain(current.spec.containers.iter())
+        {
             if let Some(i) = w.ctr_index(&c.name) {
                 if w.ctrs[i].spec.image != c.image {
                     w.ctrs[i].spec.image = c.image.clone();

@@ -47,9 +47,14 @@ pub struct InFlight {
 pub enum Op {
     Idle,
     /// Pulling the image; done at `until`.
-    Pulling { until: Millis, failed: Option<String> },
+    Pulling {
+        until: Millis,
+        failed: Option<String>,
+    },
     /// The postStart hook runs; the container is not Running until it ends.
-    PostStart { hook: HookRun },
+    PostStart {
+        hook: HookRun,
+    },
     /// Stopping: preStop first (if any), then the stop signal, then KILL.
     Killing {
         reason: KillReason,
@@ -102,7 +107,7 @@ impl Ctr {
             .map(|m| VolumeMountStatus {
                 name: m.name.clone(),
                 mount_path: m.mount_path.clone(),
-                read_only: m.read_only.then_some(true),
+                read_only: m.read_only,
                 recursive_read_only: m.read_only.then(|| "Disabled".to_string()),
             })
             .collect();
@@ -196,7 +201,12 @@ impl PodWorker {
             .map(|c| Ctr::new(c.clone(), true))
             .collect();
         let n_init = ctrs.len();
-        ctrs.extend(pod.spec.containers.iter().map(|c| Ctr::new(c.clone(), false)));
+        ctrs.extend(
+            pod.spec
+                .containers
+                .iter()
+                .map(|c| Ctr::new(c.clone(), false)),
+        );
         let has_init = n_init > 0;
         // Containers the runtime has not created yet wait with the
         // kubelet's default reason (`defaultWaitingState`).

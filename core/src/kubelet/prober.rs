@@ -107,7 +107,13 @@ impl Worker {
 
     /// `doProbe`'s checks before probing: a running container of the right
     /// age, not on hold, and the startup gate.
-    pub fn should_probe(&self, running: bool, started_at: Millis, started: bool, now: Millis) -> Tick {
+    pub fn should_probe(
+        &self,
+        running: bool,
+        started_at: Millis,
+        started: bool,
+        now: Millis,
+    ) -> Tick {
         if !running || self.on_hold || self.in_flight {
             return Tick::Skip;
         }

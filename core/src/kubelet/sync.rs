@@ -39,7 +39,15 @@ impl Kubelet {
         object_ref(&*w.pod, field_path)
     }
 
-    fn event(&self, cx: &mut Cx, w: &PodWorker, c: Option<&Ctr>, t: EventType, reason: &str, msg: String) {
+    fn event(
+        &self,
+        cx: &mut Cx,
+        w: &PodWorker,
+        c: Option<&Ctr>,
+        t: EventType,
+        reason: &str,
+        msg: String,
+    ) {
         let path = c
             .map(|c| {
                 if c.init {
@@ -57,8 +65,10 @@ impl Kubelet {
     pub(super) fn schedule_sync(&self, w: &mut PodWorker, cx: &mut Cx, at: Millis) {
         if w.sync_at.is_none_or(|t| at < t) {
             w.sync_at = Some(at);
-            cx.timers
-                .at(at, Task::Kubelet(self.node_name.clone(), KubeletTask::Sync(w.uid.clone())));
+            cx.timers.at(
+                at,
+                Task::Kubelet(self.node_name.clone(), KubeletTask::Sync(w.uid.clone())),
+            );
         }
     }
 
@@ -84,14 +94,22 @@ impl Kubelet {
                 if let Some(t) = inst.machine.next_wake() {
                     consider(t as Millis);
                 }
+                // A process that already ended is noticed at once.
+                if inst.machine.exit_status(inst.pid).is_some() {
+                    consider(now);
+                }
             }
             for run in c.probe_runs.values() {
                 consider(run.deadline);
             }
             match &c.op {
                 Op::Killing { deadline, .. } => consider(*deadline),
-                Op::PostStart { hook: HookRun::Until(t, _) } => consider(*t),
-                Op::PostStart { hook: HookRun::Exec(run) } => consider(run.deadline),
+                Op::PostStart {
+                    hook: HookRun::Until(t, _),
+                } => consider(*t),
+                Op::PostStart {
+                    hook: HookRun::Exec(run),
+                } => consider(run.deadline),
                 _ => {}
             }
             if let Op::Killing {
@@ -105,8 +123,10 @@ impl Kubelet {
         if let Some(t) = next {
             if w.wake_at.is_none_or(|x| t < x || x < now) {
                 w.wake_at = Some(t);
-                cx.timers
-                    .at(t, Task::Kubelet(self.node_name.clone(), KubeletTask::Wake(w.uid.clone())));
+                cx.timers.at(
+                    t,
+                    Task::Kubelet(self.node_name.clone(), KubeletTask::Wake(w.uid.clone())),
+                );
             }
         }
     }
@@ -147,7 +167,14 @@ impl Kubelet {
         if w.volumes.is_none() {
             let host_ip = self.node_ip.clone();
             let pod_ip = w.ip.clone().unwrap_or_default();
-            match volumes::build(cx.api, cx.storage, &w.pod, &self.node_name, &host_ip, &pod_ip) {
+            match volumes::build(
+                cx.api,
+                cx.storage,
+                &w.pod,
+                &self.node_name,
+                &host_ip,
+                &pod_ip,
+            ) {
                 Ok(v) => w.volumes = Some(v),
                 Err(msg) => {
                     self.event(cx, w, None, EventType::Warning, "FailedMount", msg);
@@ -269,7 +296,10 @@ impl Kubelet {
             Some(&w.ctrs[i]),
             EventType::Warning,
             "BackOff",
-            format!("Back-off restarting failed container {name} in pod {}", w.full_name()),
+            format!(
+                "Back-off restarting failed container {name} in pod {}",
+                w.full_name()
+            ),
         );
         self.retry_later(w, cx);
     }
@@ -285,7 +315,14 @@ impl Kubelet {
             match present {
                 Err(PullError::InvalidName(msg)) => {
                     self.wait_with(w, i, "InvalidImageName", &msg);
-                    self.event(cx, w, Some(&w.ctrs[i]), EventType::Warning, "InspectFailed", msg);
+                    self.event(
+                        cx,
+                        w,
+                        Some(&w.ctrs[i]),
+                        EventType::Warning,
+                        "InspectFailed",
+                        msg,
+                    );
                     self.event(
                         cx,
                         w,
@@ -313,7 +350,14 @@ impl Kubelet {
                         "Container image \"{image_name}\" is not present with pull policy of Never"
                     );
                     self.wait_with(w, i, "ErrImageNeverPull", &msg);
-                    self.event(cx, w, Some(&w.ctrs[i]), EventType::Warning, "ErrImageNeverPull", msg);
+                    self.event(
+                        cx,
+                        w,
+                        Some(&w.ctrs[i]),
+                        EventType::Warning,
+                        "ErrImageNeverPull",
+                        msg,
+                    );
                     self.event(
                         cx,
                         w,
@@ -333,7 +377,14 @@ impl Kubelet {
                             if self.image_backoff.in_backoff_since(&image_key, since, now) {
                                 let msg = format!("Back-off pulling image \"{image_name}\"");
                                 self.wait_with(w, i, "ImagePullBackOff", &msg);
-                                self.event(cx, w, Some(&w.ctrs[i]), EventType::Normal, "BackOff", msg);
+                                self.event(
+                                    cx,
+                                    w,
+                                    Some(&w.ctrs[i]),
+                                    EventType::Normal,
+                                    "BackOff",
+                                    msg,
+                                );
                                 self.event(
                                     cx,
                                     w,
@@ -503,7 +554,9 @@ impl Kubelet {
         if !vars.iter().any(|(k, _)| k == "HOME") {
             vars.push(("HOME".to_string(), "/root".to_string()));
         }
-        let outside = Rc::new(ContainerOutside { net: cx.net.clone() });
+        let outside = Rc::new(ContainerOutside {
+            net: cx.net.clone(),
+        });
         let mut machine = Machine::new(MachineConfig {
             hostname: hostname.clone(),
             image: img.filesystem.clone(),
@@ -562,7 +615,14 @@ impl Kubelet {
                     container_id,
                 });
                 c.last_exit = Some(now);
-                self.event(cx, w, Some(&w.ctrs[i]), EventType::Warning, "Failed", format!("Error: {msg}"));
+                self.event(
+                    cx,
+                    w,
+                    Some(&w.ctrs[i]),
+                    EventType::Warning,
+                    "Failed",
+                    format!("Error: {msg}"),
+                );
                 self.schedule_sync(w, cx, now + PLEG_PERIOD);
             }
             Ok(pid) => {
@@ -607,7 +667,12 @@ impl Kubelet {
                         now + CREATE_DELAY,
                         Task::Kubelet(
                             self.node_name.clone(),
-                            KubeletTask::Probe(w.uid.clone(), w.ctrs[i].spec.name.clone(), ProbeKind::Readiness, true),
+                            KubeletTask::Probe(
+                                w.uid.clone(),
+                                w.ctrs[i].spec.name.clone(),
+                                ProbeKind::Readiness,
+                                true,
+                            ),
                         ),
                     );
                 }
@@ -617,7 +682,10 @@ impl Kubelet {
     }
 
     fn node_capacity(&self) -> (i64, i64) {
-        (self.config.cpu_millis as i64, self.config.memory_bytes as i64)
+        (
+            self.config.cpu_millis as i64,
+            self.config.memory_bytes as i64,
+        )
     }
 
     /// Mounts volumes and the kubelet-managed files.
@@ -628,11 +696,27 @@ impl Kubelet {
         let mut fs = machine.fs();
         let host_net = w.pod.spec.host_network;
         if !host_net {
-            fs.mount("/etc/hosts", Volume::file(hosts_file(&w.pod, &ip, &hostname), 0o644), false);
+            fs.mount(
+                "/etc/hosts",
+                Volume::file(hosts_file(&w.pod, &ip, &hostname), 0o644),
+                false,
+            );
         }
-        fs.mount("/etc/hostname", Volume::file(format!("{hostname}\n"), 0o644), false);
-        fs.mount("/etc/resolv.conf", Volume::file(resolv_conf(&w.pod), 0o644), false);
-        fs.mount("/dev/termination-log", Volume::file(Vec::new(), 0o666), false);
+        fs.mount(
+            "/etc/hostname",
+            Volume::file(format!("{hostname}\n"), 0o644),
+            false,
+        );
+        fs.mount(
+            "/etc/resolv.conf",
+            Volume::file(resolv_conf(&w.pod), 0o644),
+            false,
+        );
+        fs.mount(
+            "/dev/termination-log",
+            Volume::file(Vec::new(), 0o666),
+            false,
+        );
         if let Some(vols) = &w.volumes {
             for m in &c.spec.volume_mounts {
                 if let Some(v) = vols.get(&m.name) {
@@ -669,11 +753,10 @@ impl Kubelet {
         }
         if let Some(g) = &h.http_get {
             let port = env::resolve_port(&w.ctrs[i].spec, &g.port).unwrap_or(0);
-            let ip: Ipv4Addr = w
-                .ip
-                .as_deref()
-                .and_then(|i| i.parse().ok())
-                .unwrap_or(Ipv4Addr::LOCALHOST);
+            let ip: Ipv4Addr =
+                w.ip.as_deref()
+                    .and_then(|i| i.parse().ok())
+                    .unwrap_or(Ipv4Addr::LOCALHOST);
             let reply = cx.net.http(
                 ip,
                 port,
@@ -706,7 +789,12 @@ impl Kubelet {
         self.schedule_wake(w, cx);
     }
 
-    fn hook_done(&self, run: &mut HookRun, w_inst: Option<&mut Instance>, now: Millis) -> Option<bool> {
+    fn hook_done(
+        &self,
+        run: &mut HookRun,
+        w_inst: Option<&mut Instance>,
+        now: Millis,
+    ) -> Option<bool> {
         match run {
             HookRun::Until(t, ok) => (now >= *t).then_some(*ok),
             HookRun::Exec(f) => {
@@ -838,7 +926,10 @@ impl Kubelet {
                 self.terminate(w, cx);
                 return;
             }
-            if matches!(reason, KillReason::Liveness | KillReason::Startup | KillReason::PostStartFailed) {
+            if matches!(
+                reason,
+                KillReason::Liveness | KillReason::Startup | KillReason::PostStartFailed
+            ) {
                 let restart = w.pod.restart_policy() != RestartPolicy::Never;
                 if restart {
                     // The kill and the restart happen in one SyncPod, whose
@@ -859,7 +950,8 @@ impl Kubelet {
                 return;
             }
         }
-        self.schedule_sync(w, cx, now + cx_pleg_delay(cx));
+        let delay = cx_pleg_delay(cx);
+        self.schedule_sync(w, cx, now + delay);
         self.write_status(w, cx);
     }
 
@@ -914,7 +1006,11 @@ impl Kubelet {
                 .unwrap_or(30),
         }
         .max(MIN_GRACE_SECS);
-        let pre_stop_handler = w.ctrs[i].spec.lifecycle.as_ref().and_then(|l| l.pre_stop.clone());
+        let pre_stop_handler = w.ctrs[i]
+            .spec
+            .lifecycle
+            .as_ref()
+            .and_then(|l| l.pre_stop.clone());
         let pre_stop = match pre_stop_handler {
             Some(h) => self.run_hook(w, i, &h, cx, grace * 1000),
             None => None,
@@ -997,7 +1093,14 @@ impl Kubelet {
     }
 
     /// A probe tick (or a manual readiness trigger).
-    pub(super) fn probe(&mut self, w: &mut PodWorker, name: &str, kind: ProbeKind, manual: bool, cx: &mut Cx) {
+    pub(super) fn probe(
+        &mut self,
+        w: &mut PodWorker,
+        name: &str,
+        kind: ProbeKind,
+        manual: bool,
+        cx: &mut Cx,
+    ) {
         let now = cx.api.now();
         let Some(i) = w.ctr_index(name) else { return };
         let Some(pi) = w.ctrs[i].probes.iter().position(|p| p.kind == kind) else {
@@ -1024,7 +1127,9 @@ impl Kubelet {
         }
         let c = &w.ctrs[i];
         let (running, started_at) = match (&c.inst, c.running()) {
-            (Some(inst), true) if !matches!(c.op, Op::Killing { .. } | Op::PostStart { .. }) => (true, inst.started_at),
+            (Some(inst), true) if !matches!(c.op, Op::Killing { .. } | Op::PostStart { .. }) => {
+                (true, inst.started_at)
+            }
             _ => (false, 0),
         };
         if !running {
@@ -1035,14 +1140,22 @@ impl Kubelet {
             }
             return;
         }
-        if w.ctrs[i].probes[pi].should_probe(true, started_at, w.ctrs[i].view.started, now) != Tick::Run {
+        if w.ctrs[i].probes[pi].should_probe(true, started_at, w.ctrs[i].view.started, now)
+            != Tick::Run
+        {
             return;
         }
         let probe = w.ctrs[i].probes[pi].probe.clone();
         let timeout = Millis::from(probe.timeout_seconds.max(1)) * 1000;
         if let Some(e) = &probe.exec {
             let inst = w.ctrs[i].inst.as_mut().expect("running");
-            match inst.machine.exec(e.command.clone(), ExecOptions { stdin: Stdin::Empty, ..Default::default() }) {
+            match inst.machine.exec(
+                e.command.clone(),
+                ExecOptions {
+                    stdin: Stdin::Empty,
+                    ..Default::default()
+                },
+            ) {
                 Ok(handle) => {
                     inst.machine.advance_to(now as u64);
                     w.ctrs[i].probes[pi].in_flight = true;
@@ -1063,7 +1176,10 @@ impl Kubelet {
             }
             return;
         }
-        let ip: Ipv4Addr = w.ip.as_deref().and_then(|i| i.parse().ok()).unwrap_or(Ipv4Addr::LOCALHOST);
+        let ip: Ipv4Addr =
+            w.ip.as_deref()
+                .and_then(|i| i.parse().ok())
+                .unwrap_or(Ipv4Addr::LOCALHOST);
         if let Some(g) = &probe.http_get {
             let port = match env::resolve_port(&w.ctrs[i].spec, &g.port) {
                 Ok(p) => p,
@@ -1072,8 +1188,16 @@ impl Kubelet {
                     return;
                 }
             };
-            let host = if g.host.is_empty() { ip.to_string() } else { g.host.clone() };
-            let path = if g.path.starts_with('/') { g.path.clone() } else { format!("/{}", g.path) };
+            let host = if g.host.is_empty() {
+                ip.to_string()
+            } else {
+                g.host.clone()
+            };
+            let path = if g.path.starts_with('/') {
+                g.path.clone()
+            } else {
+                format!("/{}", g.path)
+            };
             let url = format!("{}://{host}:{port}{path}", g.scheme.to_ascii_lowercase());
             let mut headers = vec![
                 ("User-Agent".to_string(), "kube-probe/1.32".to_string()),
@@ -1124,7 +1248,10 @@ impl Kubelet {
                     Outcome::Failure,
                     format!("dial tcp {ip}:{port}: connect: connection refused"),
                 ),
-                _ => (Outcome::Failure, format!("dial tcp {ip}:{port}: i/o timeout")),
+                _ => (
+                    Outcome::Failure,
+                    format!("dial tcp {ip}:{port}: i/o timeout"),
+                ),
             };
             self.probe_result(w, i, kind, outcome, msg, cx);
             return;
@@ -1142,14 +1269,24 @@ impl Kubelet {
         }
     }
 
-    fn probe_error(&mut self, w: &mut PodWorker, i: usize, kind: ProbeKind, err: String, cx: &mut Cx) {
+    fn probe_error(
+        &mut self,
+        w: &mut PodWorker,
+        i: usize,
+        kind: ProbeKind,
+        err: String,
+        cx: &mut Cx,
+    ) {
         self.event(
             cx,
             w,
             Some(&w.ctrs[i]),
             EventType::Warning,
             "Unhealthy",
-            format!("{} probe errored and resulted in unknown state: {err}", kind.name()),
+            format!(
+                "{} probe errored and resulted in unknown state: {err}",
+                kind.name()
+            ),
         );
         let _ = self.record_probe(w, i, kind, Outcome::Unknown);
     }
@@ -1163,7 +1300,9 @@ impl Kubelet {
                 c.probe_runs.clear();
                 return;
             };
-            let Some(run) = c.probe_runs.get(&kind) else { continue };
+            let Some(run) = c.probe_runs.get(&kind) else {
+                continue;
+            };
             let pid = run.handle.pid;
             let deadline = run.deadline;
             match inst.machine.exit_status(pid) {
@@ -1172,7 +1311,11 @@ impl Kubelet {
                     inst.machine.reap(pid);
                     let output = run.handle.output.combined();
                     let output = output.trim_end().to_string();
-                    let outcome = if st.success() { Outcome::Success } else { Outcome::Failure };
+                    let outcome = if st.success() {
+                        Outcome::Success
+                    } else {
+                        Outcome::Failure
+                    };
                     self.probe_result(w, i, kind, outcome, output, cx);
                 }
                 None if now >= deadline => {
@@ -1199,7 +1342,13 @@ impl Kubelet {
         }
     }
 
-    fn record_probe(&mut self, w: &mut PodWorker, i: usize, kind: ProbeKind, outcome: Outcome) -> bool {
+    fn record_probe(
+        &mut self,
+        w: &mut PodWorker,
+        i: usize,
+        kind: ProbeKind,
+        outcome: Outcome,
+    ) -> bool {
         let c = &mut w.ctrs[i];
         let Some(p) = c.probes.iter_mut().find(|p| p.kind == kind) else {
             return false;
@@ -1207,7 +1356,15 @@ impl Kubelet {
         p.record(outcome)
     }
 
-    fn probe_result(&mut self, w: &mut PodWorker, i: usize, kind: ProbeKind, outcome: Outcome, output: String, cx: &mut Cx) {
+    fn probe_result(
+        &mut self,
+        w: &mut PodWorker,
+        i: usize,
+        kind: ProbeKind,
+        outcome: Outcome,
+        output: String,
+        cx: &mut Cx,
+    ) {
         if outcome == Outcome::Failure {
             self.event(
                 cx,
@@ -1236,13 +1393,21 @@ impl Kubelet {
             ProbeKind::Startup => {
                 if result == Outcome::Success {
                     w.ctrs[i].view.started = true;
-                    let has_readiness = w.ctrs[i].probes.iter().any(|p| p.kind == ProbeKind::Readiness);
+                    let has_readiness = w.ctrs[i]
+                        .probes
+                        .iter()
+                        .any(|p| p.kind == ProbeKind::Readiness);
                     if has_readiness {
                         cx.timers.at(
                             now,
                             Task::Kubelet(
                                 self.node_name.clone(),
-                                KubeletTask::Probe(w.uid.clone(), w.ctrs[i].spec.name.clone(), ProbeKind::Readiness, true),
+                                KubeletTask::Probe(
+                                    w.uid.clone(),
+                                    w.ctrs[i].spec.name.clone(),
+                                    ProbeKind::Readiness,
+                                    true,
+                                ),
                             ),
                         );
                     }
@@ -1270,7 +1435,12 @@ impl Kubelet {
         if w.orphaned {
             return;
         }
-        let Some(current) = cx.api.store.get::<Pod>(w.pod.namespace(), w.pod.name()).cloned() else {
+        let Some(current) = cx
+            .api
+            .store
+            .get::<Pod>(w.pod.namespace(), w.pod.name())
+            .cloned()
+        else {
             return;
         };
         if current.metadata.uid() != w.uid {
@@ -1283,7 +1453,12 @@ impl Kubelet {
             let mut v = c.view.clone();
             if let Op::PostStart { .. } = c.op {
                 v.state = CState::Waiting {
-                    reason: if w.n_init > 0 { "PodInitializing" } else { "ContainerCreating" }.to_string(),
+                    reason: if w.n_init > 0 {
+                        "PodInitializing"
+                    } else {
+                        "ContainerCreating"
+                    }
+                    .to_string(),
                     message: String::new(),
                 };
             }
@@ -1334,12 +1509,22 @@ pub fn pod_hostname(pod: &Pod) -> String {
     if !pod.spec.hostname.is_empty() {
         return pod.spec.hostname.clone();
     }
-    pod.name().chars().take(63).collect::<String>().trim_end_matches(['-', '.']).to_string()
+    pod.name()
+        .chars()
+        .take(63)
+        .collect::<String>()
+        .trim_end_matches(['-', '.'])
+        .to_string()
 }
 
 /// Docker's rules: `command` replaces ENTRYPOINT (and drops CMD); `args`
 /// replace CMD.
-pub fn container_argv(command: &[String], args: &[String], entrypoint: &[String], cmd: &[String]) -> Option<Vec<String>> {
+pub fn container_argv(
+    command: &[String],
+    args: &[String],
+    entrypoint: &[String],
+    cmd: &[String],
+) -> Option<Vec<String>> {
     let mut argv: Vec<String> = if command.is_empty() {
         entrypoint.to_vec()
     } else {
@@ -1357,7 +1542,9 @@ fn start_error(argv: &[String], e: &crate::userland::SpawnError) -> String {
     let prog = argv.first().cloned().unwrap_or_default();
     let what = match e {
         crate::userland::SpawnError::IsDir(_) => format!("exec: \"{prog}\": is a directory"),
-        crate::userland::SpawnError::NotExecutable(_) => format!("exec: \"{prog}\": permission denied"),
+        crate::userland::SpawnError::NotExecutable(_) => {
+            format!("exec: \"{prog}\": permission denied")
+        }
         crate::userland::SpawnError::NotFound(_) => {
             if prog.contains('/') {
                 format!("exec: \"{prog}\": stat {prog}: no such file or directory")
@@ -1462,10 +1649,30 @@ mod tests {
         let ep = s(&["/docker-entrypoint.sh"]);
         let cmd = s(&["nginx", "-g", "daemon off;"]);
         let cases: [(&str, Vec<String>, Vec<String>, Option<Vec<String>>); 4] = [
-            ("image defaults", vec![], vec![], Some(s(&["/docker-entrypoint.sh", "nginx", "-g", "daemon off;"]))),
-            ("args replace CMD", vec![], s(&["nginx", "-T"]), Some(s(&["/docker-entrypoint.sh", "nginx", "-T"]))),
-            ("command drops CMD", s(&["sh", "-c", "true"]), vec![], Some(s(&["sh", "-c", "true"]))),
-            ("command and args", s(&["sh"]), s(&["-c", "true"]), Some(s(&["sh", "-c", "true"]))),
+            (
+                "image defaults",
+                vec![],
+                vec![],
+                Some(s(&["/docker-entrypoint.sh", "nginx", "-g", "daemon off;"])),
+            ),
+            (
+                "args replace CMD",
+                vec![],
+                s(&["nginx", "-T"]),
+                Some(s(&["/docker-entrypoint.sh", "nginx", "-T"])),
+            ),
+            (
+                "command drops CMD",
+                s(&["sh", "-c", "true"]),
+                vec![],
+                Some(s(&["sh", "-c", "true"])),
+            ),
+            (
+                "command and args",
+                s(&["sh"]),
+                s(&["-c", "true"]),
+                Some(s(&["sh", "-c", "true"])),
+            ),
         ];
         for (name, command, args, want) in cases {
             assert_eq!(container_argv(&command, &args, &ep, &cmd), want, "{name}");

@@ -17,9 +17,26 @@ use super::env::{field_value, format_map};
 
 /// Directories a node has before anyone asks for them.
 const HOST_DIRS: &[&str] = &[
-    "/", "/data", "/etc", "/etc/kubernetes", "/etc/kubernetes/manifests", "/home", "/mnt", "/opt",
-    "/root", "/run", "/srv", "/tmp", "/usr", "/var", "/var/lib", "/var/lib/kubelet", "/var/log",
-    "/var/log/pods", "/var/log/containers", "/var/run",
+    "/",
+    "/data",
+    "/etc",
+    "/etc/kubernetes",
+    "/etc/kubernetes/manifests",
+    "/home",
+    "/mnt",
+    "/opt",
+    "/root",
+    "/run",
+    "/srv",
+    "/tmp",
+    "/usr",
+    "/var",
+    "/var/lib",
+    "/var/lib/kubelet",
+    "/var/log",
+    "/var/log/pods",
+    "/var/log/containers",
+    "/var/run",
 ];
 
 /// Data that outlives pods: each node's hostPath directories, and the
@@ -61,7 +78,10 @@ impl Storage {
 }
 
 fn normalize(path: &str) -> String {
-    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let parts: Vec<&str> = path
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
     format!("/{}", parts.join("/"))
 }
 
@@ -73,7 +93,10 @@ fn atomic_volume(files: &[(String, Vec<u8>, i32)], wall_secs: i64) -> Volume {
         .replace('T', "_")
         .trim_end_matches('Z')
         .to_string();
-    let dir = format!("..{stamp}.{:09}", (wall_secs as u64).wrapping_mul(2_654_435_761) % 1_000_000_000);
+    let dir = format!(
+        "..{stamp}.{:09}",
+        (wall_secs as u64).wrapping_mul(2_654_435_761) % 1_000_000_000
+    );
     let mut b: ImageBuilder = Image::builder().dir(&dir, 0o755);
     let mut tops = Vec::new();
     for (path, data, mode) in files {
@@ -104,7 +127,11 @@ fn project(
     let mut out = Vec::new();
     for item in items {
         match data.get(&item.key) {
-            Some(v) => out.push((item.path.clone(), v.clone(), item.mode.unwrap_or(default_mode))),
+            Some(v) => out.push((
+                item.path.clone(),
+                v.clone(),
+                item.mode.unwrap_or(default_mode),
+            )),
             None => return Err(item.key.clone()),
         }
     }
@@ -124,7 +151,10 @@ fn configmap_data(cm: &ConfigMap) -> BTreeMap<String, Vec<u8>> {
 }
 
 fn secret_data(s: &Secret) -> BTreeMap<String, Vec<u8>> {
-    s.data.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect()
+    s.data
+        .iter()
+        .map(|(k, v)| (k.clone(), v.0.clone()))
+        .collect()
 }
 
 /// A service account token that looks like one (a JWT), unique per pod.
@@ -185,11 +215,20 @@ fn build_one(
     pod_ip: &str,
     wall: i64,
 ) -> Result<Volume, MountError> {
-    let fail = |what: String| format!("MountVolume.SetUp failed for volume \"{}\" : {what}", v.name);
+    let fail = |what: String| {
+        format!(
+            "MountVolume.SetUp failed for volume \"{}\" : {what}",
+            v.name
+        )
+    };
     if let Some(h) = &v.host_path {
         let exists = storage.host_dir_exists(node, &h.path);
         let t = h.type_.as_deref().unwrap_or("");
-        if matches!(t, "Directory" | "File" | "Socket" | "CharDevice" | "BlockDevice") && !exists {
+        if matches!(
+            t,
+            "Directory" | "File" | "Socket" | "CharDevice" | "BlockDevice"
+        ) && !exists
+        {
             let kind = match t {
                 "Directory" => "directory",
                 "File" => "file",
@@ -246,7 +285,11 @@ fn build_one(
         let mut files = Vec::new();
         for item in &d.items {
             let value = downward_value(pod, item, host_ip, pod_ip);
-            files.push((item.path.clone(), value.into_bytes(), item.mode.unwrap_or(mode)));
+            files.push((
+                item.path.clone(),
+                value.into_bytes(),
+                item.mode.unwrap_or(mode),
+            ));
         }
         return Ok(atomic_volume(&files, wall));
     }
@@ -273,16 +316,19 @@ fn build_one(
                     }
                 };
                 let projected = project(&data, &c.items, mode).map_err(|key| {
-                    fail(format!("configmap references non-existent config key: {key}"))
+                    fail(format!(
+                        "configmap references non-existent config key: {key}"
+                    ))
                 })?;
                 files.extend(projected);
             }
             if let Some(s) = &src.secret {
                 match api.store.get::<Secret>(ns, &s.name) {
-                    Some(sec) => files.extend(
-                        project(&secret_data(sec), &s.items, mode)
-                            .map_err(|key| fail(format!("references non-existent secret key: {key}")))?,
-                    ),
+                    Some(sec) => {
+                        files.extend(project(&secret_data(sec), &s.items, mode).map_err(|key| {
+                            fail(format!("references non-existent secret key: {key}"))
+                        })?)
+                    }
                     None if s.optional == Some(true) => {}
                     None => return Err(fail(format!("secret \"{}\" not found", s.name))),
                 }
@@ -340,7 +386,8 @@ fn downward_value(
             .find(|c| c.name == r.container_name)
             .or_else(|| pod.spec.containers.first());
         if let Some(c) = c {
-            return super::env::resource_value(c, &r.resource, &r.divisor, 0, 0).unwrap_or_default();
+            return super::env::resource_value(c, &r.resource, &r.divisor, 0, 0)
+                .unwrap_or_default();
         }
     }
     String::new()

@@ -14,9 +14,7 @@ use std::rc::Rc;
 use crate::api::corev1::{Endpoints, Pod, Service, ServiceType};
 use crate::sim::rng::Rng;
 use crate::store::{ObjKey, Object, WatchEvent, WatchType};
-use crate::userland::outside::{
-    Connect, DnsAnswer, HttpOutcome, HttpReply, HttpRequest, Outside,
-};
+use crate::userland::outside::{Connect, DnsAnswer, HttpOutcome, HttpReply, HttpRequest, Outside};
 use crate::userland::{Endpoint, ServeResult};
 
 pub const CLUSTER_DOMAIN: &str = "cluster.local";

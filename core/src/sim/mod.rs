@@ -131,6 +131,11 @@ impl Cluster {
         &mut self.api
     }
 
+    /// The cluster network (pod IPs, Services, DNS).
+    pub fn network(&self) -> &Rc<Network> {
+        &self.network
+    }
+
     pub fn scheduler(&self) -> &Scheduler {
         &self.scheduler
     }

@@ -15,8 +15,8 @@ use crate::sim::Cluster;
 use crate::userland::fs::Image;
 use crate::userland::outside::{Connect, DnsAnswer, HttpReply, HttpRequest, Outside};
 use crate::userland::{
-    busybox_registry, ExecOptions, Machine, MachineConfig, Output, Pid, PipeWriter, Registry, Stdin,
-    Stream,
+    busybox_registry, ExecOptions, Machine, MachineConfig, Output, Pid, PipeWriter, Registry,
+    Stdin, Stream,
 };
 
 /// The host's view of the world: the cluster behind it.
@@ -99,9 +99,15 @@ impl Session {
             hostname: "controlplane".to_string(),
             image,
             env: vec![
-                ("PATH".to_string(), crate::userland::DEFAULT_PATH.to_string()),
+                (
+                    "PATH".to_string(),
+                    crate::userland::DEFAULT_PATH.to_string(),
+                ),
                 ("HOME".to_string(), HOME.to_string()),
-                ("KUBECONFIG".to_string(), "/etc/kubernetes/admin.conf".to_string()),
+                (
+                    "KUBECONFIG".to_string(),
+                    "/etc/kubernetes/admin.conf".to_string(),
+                ),
                 ("TERM".to_string(), "xterm".to_string()),
             ],
             outside: Rc::new(HostOutside {

@@ -54,10 +54,15 @@ pub fn split_commands(text: &str) -> Result<Vec<Command>, SplitError> {
                 // a comment; it ends before the line the parser reached (or
                 // on that line when it stopped at end of input).
                 let mut start = before;
-                while start < after && start <= lines.len() && is_blank_or_comment(lines[start - 1]) {
+                while start < after && start <= lines.len() && is_blank_or_comment(lines[start - 1])
+                {
                     start += 1;
                 }
-                let mut end = if after > lines.len() { lines.len() } else { after.saturating_sub(1) };
+                let mut end = if after > lines.len() {
+                    lines.len()
+                } else {
+                    after.saturating_sub(1)
+                };
                 if end < start {
                     end = start.min(lines.len());
                 }
@@ -103,7 +108,10 @@ mod tests {
                 "kubectl apply -f - <<'EOF'"
             ]
         );
-        assert_eq!(cmds[1].text, "cat <<EOF | kubectl apply -f -\napiVersion: v1\nkind: Pod\nEOF");
+        assert_eq!(
+            cmds[1].text,
+            "cat <<EOF | kubectl apply -f -\napiVersion: v1\nkind: Pod\nEOF"
+        );
         assert_eq!(cmds[3].text, "for i in 0 1; do\n  echo $i\ndone");
         assert_eq!(cmds[0].line, 3);
     }

@@ -31,7 +31,7 @@ pub enum Connect {
 }
 
 /// A request as wget sends it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HttpRequest {
     pub method: String,
     /// The `Host` header (name or IP, with `:port` when not 80).
