@@ -135,6 +135,7 @@ fn setup() -> Setup {
         )],
         outside: outside.clone(),
         registry: Rc::new(registry),
+        working_dir: String::new(),
     });
     *outside.me.borrow_mut() = Some(m.endpoint());
     let log = Output::new();
