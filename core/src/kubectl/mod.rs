@@ -10,11 +10,13 @@ mod cmd_delete;
 mod cmd_get;
 mod cmd_misc;
 mod cmd_pods;
+pub mod describe;
 pub mod flags;
 mod input;
 mod output;
 pub mod printers;
 pub mod resources;
+pub mod table;
 
 use std::cell::{RefCell, RefMut};
 use std::rc::Rc;
