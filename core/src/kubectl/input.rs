@@ -70,7 +70,13 @@ impl Kubectl<'_> {
         Ok(out)
     }
 
-    fn read_path(&self, shown: &str, path: &str, recursive: bool, out: &mut Vec<Source>) -> Res<()> {
+    fn read_path(
+        &self,
+        shown: &str,
+        path: &str,
+        recursive: bool,
+        out: &mut Vec<Source>,
+    ) -> Res<()> {
         let fs = self.p.fs();
         let cwd = self.p.cwd.clone();
         let stat = fs.stat(&cwd, path);
@@ -113,9 +119,19 @@ impl Kubectl<'_> {
 
 /// The objects of one document (a `List` holds several).
 pub fn objects_of(source: &str, doc: Node, out: &mut Vec<Result<Manifest, Fail>>) {
-    let api_version = doc.get("apiVersion").and_then(Node::as_str).unwrap_or("").to_string();
-    let kind_name = doc.get("kind").and_then(Node::as_str).unwrap_or("").to_string();
-    if kind_name == "List" || kind_name.ends_with("List") && api_version == "v1" && doc.get("items").is_some() {
+    let api_version = doc
+        .get("apiVersion")
+        .and_then(Node::as_str)
+        .unwrap_or("")
+        .to_string();
+    let kind_name = doc
+        .get("kind")
+        .and_then(Node::as_str)
+        .unwrap_or("")
+        .to_string();
+    if kind_name == "List"
+        || kind_name.ends_with("List") && api_version == "v1" && doc.get("items").is_some()
+    {
         if let Some(Node {
             kind: NodeKind::Seq(items),
             ..
@@ -129,7 +145,11 @@ pub fn objects_of(source: &str, doc: Node, out: &mut Vec<Result<Manifest, Fail>>
     }
     if kind_name.is_empty() || api_version.is_empty() {
         let json = doc.to_value().to_json();
-        let missing = if kind_name.is_empty() { "Kind" } else { "apiVersion" };
+        let missing = if kind_name.is_empty() {
+            "Kind"
+        } else {
+            "apiVersion"
+        };
         out.push(Err(Fail::Msg(format!(
             "unable to decode \"{source}\": Object '{missing}' is missing in '{json}'"
         ))));
@@ -170,7 +190,10 @@ pub fn manifests(sources: &[Source]) -> Vec<Result<Manifest, Fail>> {
             match doc {
                 Ok(doc) => objects_of(&s.name, doc, &mut out),
                 Err(e) => {
-                    out.push(Err(Fail::Msg(format!("error parsing {}: {}", s.name, e.message))));
+                    out.push(Err(Fail::Msg(format!(
+                        "error parsing {}: {}",
+                        s.name, e.message
+                    ))));
                     break;
                 }
             }
@@ -196,7 +219,8 @@ pub fn targets(args: &[String]) -> Res<Vec<Target>> {
                     "there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'"
                 )));
             };
-            let kind = resources::resolve(t).ok_or_else(|| Fail::Msg(resources::unknown_type(t)))?;
+            let kind =
+                resources::resolve(t).ok_or_else(|| Fail::Msg(resources::unknown_type(t)))?;
             match out.iter_mut().find(|x| x.kind == kind) {
                 Some(x) => x.names.push(name.to_string()),
                 None => out.push(Target {

@@ -6,16 +6,20 @@
 //! pass by sleeping, exactly as a person at a terminal waits.
 
 mod cmd_apply;
+mod cmd_create;
 mod cmd_delete;
 mod cmd_get;
 mod cmd_misc;
+mod cmd_patch;
 mod cmd_pods;
+mod cmd_workloads;
 pub mod describe;
 pub mod flags;
 mod input;
 mod output;
 pub mod printers;
 pub mod resources;
+pub mod selectors;
 pub mod table;
 
 use std::cell::{RefCell, RefMut};
@@ -155,7 +159,9 @@ impl<'p> Kubectl<'p> {
                 1
             }
             Fail::Usage(cmd, m) => {
-                self.err(format!("error: {m}\nSee 'kubectl {cmd} --help' for usage.\n"));
+                self.err(format!(
+                    "error: {m}\nSee 'kubectl {cmd} --help' for usage.\n"
+                ));
                 1
             }
             Fail::Api(e, src) => {
@@ -176,12 +182,14 @@ impl<'p> Kubectl<'p> {
         flags::parse(args, defs).map_err(|FlagError(m)| Fail::Usage(cmd.to_string(), m))
     }
 
-    /// The namespace from `-n`, or the context's default.
+    /// The namespace from `-n`, or the context's, or `default`.
     pub fn namespace(&self, f: &Parsed) -> String {
-        f.get("namespace")
-            .filter(|n| !n.is_empty())
-            .unwrap_or("default")
-            .to_string()
+        match f.get("namespace").filter(|n| !n.is_empty()) {
+            Some(n) => n.to_string(),
+            None => self
+                .context_namespace()
+                .unwrap_or_else(|| "default".to_string()),
+        }
     }
 
     async fn run(&mut self, args: &[String]) -> Res<i32> {

@@ -27,7 +27,12 @@ const WRITE_FORMATS: &str = "go-template,go-template-file,json,jsonpath,jsonpath
 impl Kubectl<'_> {
     /// Parses `-o` (and `--template`) for a command; `tables` says whether
     /// table formats are allowed (`get`) or not (`apply`, `create`…).
-    pub fn output_format(&self, o: Option<&str>, template: Option<&str>, tables: bool) -> Res<Format> {
+    pub fn output_format(
+        &self,
+        o: Option<&str>,
+        template: Option<&str>,
+        tables: bool,
+    ) -> Res<Format> {
         let allowed = if tables { GET_FORMATS } else { WRITE_FORMATS };
         let bad = |o: &str| {
             Fail::Msg(format!(
@@ -46,7 +51,11 @@ impl Kubectl<'_> {
                 .fs()
                 .read(&self.p.cwd, path)
                 .map(|d| String::from_utf8_lossy(&d).into_owned())
-                .map_err(|_| Fail::Msg(format!("error reading --template {path}, open {path}: no such file or directory")))
+                .map_err(|_| {
+                    Fail::Msg(format!(
+                        "error reading --template {path}, open {path}: no such file or directory"
+                    ))
+                })
         };
         let arg = arg.or_else(|| template.map(str::to_string));
         Ok(match name {
@@ -55,11 +64,15 @@ impl Kubectl<'_> {
             "name" => Format::Name,
             "wide" if tables => Format::Wide,
             "jsonpath" | "jsonpath-as-json" => {
-                let t = arg.ok_or_else(|| Fail::Msg("template format specified but no template given".to_string()))?;
+                let t = arg.ok_or_else(|| {
+                    Fail::Msg("template format specified but no template given".to_string())
+                })?;
                 Format::JsonPath(t, name == "jsonpath-as-json")
             }
             "jsonpath-file" => {
-                let path = arg.ok_or_else(|| Fail::Msg("template format specified but no template file given".to_string()))?;
+                let path = arg.ok_or_else(|| {
+                    Fail::Msg("template format specified but no template file given".to_string())
+                })?;
                 Format::JsonPath(read_file(&path)?, false)
             }
             "custom-columns" if tables => {
@@ -84,11 +97,15 @@ impl Kubectl<'_> {
                 Format::CustomColumns(spec)
             }
             "go-template" | "template" => {
-                let t = arg.ok_or_else(|| Fail::Msg("template format specified but no template given".to_string()))?;
+                let t = arg.ok_or_else(|| {
+                    Fail::Msg("template format specified but no template given".to_string())
+                })?;
                 Format::GoTemplate(t)
             }
             "go-template-file" | "templatefile" => {
-                let path = arg.ok_or_else(|| Fail::Msg("template format specified but no template file given".to_string()))?;
+                let path = arg.ok_or_else(|| {
+                    Fail::Msg("template format specified but no template file given".to_string())
+                })?;
                 Format::GoTemplate(read_file(&path)?)
             }
             _ => return Err(bad(o)),
@@ -158,7 +175,10 @@ pub fn list_of(items: Vec<Value>) -> Value {
 pub fn resource_name(v: &Value) -> String {
     let kind = v.get("kind").and_then(Value::as_str).unwrap_or("");
     let api_version = v.get("apiVersion").and_then(Value::as_str).unwrap_or("");
-    let name = v.pointer("metadata.name").and_then(Value::as_str).unwrap_or("");
+    let name = v
+        .pointer("metadata.name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     let group = api_version.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
     if group.is_empty() {
         format!("{}/{name}", kind.to_ascii_lowercase())
