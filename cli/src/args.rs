@@ -25,9 +25,16 @@ pub enum Command {
 pub struct UsageError(pub String);
 
 fn number<T: std::str::FromStr>(flag: &str, v: Option<String>) -> Result<T, UsageError> {
-    let v = v.ok_or_else(|| UsageError(format!("a value is required for '{flag} <N>' but none was supplied")))?;
-    v.parse()
-        .map_err(|_| UsageError(format!("invalid value '{v}' for '{flag} <N>': not a number")))
+    let v = v.ok_or_else(|| {
+        UsageError(format!(
+            "a value is required for '{flag} <N>' but none was supplied"
+        ))
+    })?;
+    v.parse().map_err(|_| {
+        UsageError(format!(
+            "invalid value '{v}' for '{flag} <N>': not a number"
+        ))
+    })
 }
 
 /// Parses the arguments after the program name.
@@ -38,7 +45,10 @@ where
 {
     let args: Vec<String> = args.into_iter().map(|a| a.as_ref().to_string()).collect();
     let Some(first) = args.first() else {
-        return Ok(Command::Shell { seed: 1, workers: 2 });
+        return Ok(Command::Shell {
+            seed: 1,
+            workers: 2,
+        });
     };
     let mut seed = 1;
     let mut workers = 2;
@@ -114,24 +124,62 @@ mod tests {
     #[test]
     fn arguments_map_to_commands_or_usage_errors() {
         let cases: &[(&str, &[&str], Result<Command, &str>)] = &[
-            ("no arguments opens a shell", &[], Ok(Command::Shell { seed: 1, workers: 2 })),
+            (
+                "no arguments opens a shell",
+                &[],
+                Ok(Command::Shell {
+                    seed: 1,
+                    workers: 2,
+                }),
+            ),
             ("long help flag", &["--help"], Ok(Command::Help)),
             ("short help flag", &["-h"], Ok(Command::Help)),
             ("help subcommand", &["help"], Ok(Command::Help)),
             ("long version flag", &["--version"], Ok(Command::Version)),
             ("short version flag", &["-V"], Ok(Command::Version)),
-            ("a transcript", &["run", "t.sh"], Ok(run("t.sh", 1, 2, false))),
+            (
+                "a transcript",
+                &["run", "t.sh"],
+                Ok(run("t.sh", 1, 2, false)),
+            ),
             (
                 "a transcript with options",
                 &["run", "--echo", "--seed", "7", "--workers=3", "t.sh"],
                 Ok(run("t.sh", 7, 3, true)),
             ),
-            ("a shell with a seed", &["shell", "--seed=9"], Ok(Command::Shell { seed: 9, workers: 2 })),
-            ("run without a file", &["run"], Err("the following required arguments were not provided:\n  <FILE>")),
-            ("a bad seed", &["run", "--seed", "x", "t"], Err("invalid value 'x' for '--seed <N>': not a number")),
-            ("unknown flag", &["--verbose"], Err("unexpected argument '--verbose'")),
-            ("unknown subcommand", &["deploy"], Err("unrecognized subcommand 'deploy'")),
-            ("trailing argument", &["--version", "x"], Err("unexpected argument 'x'")),
+            (
+                "a shell with a seed",
+                &["shell", "--seed=9"],
+                Ok(Command::Shell {
+                    seed: 9,
+                    workers: 2,
+                }),
+            ),
+            (
+                "run without a file",
+                &["run"],
+                Err("the following required arguments were not provided:\n  <FILE>"),
+            ),
+            (
+                "a bad seed",
+                &["run", "--seed", "x", "t"],
+                Err("invalid value 'x' for '--seed <N>': not a number"),
+            ),
+            (
+                "unknown flag",
+                &["--verbose"],
+                Err("unexpected argument '--verbose'"),
+            ),
+            (
+                "unknown subcommand",
+                &["deploy"],
+                Err("unrecognized subcommand 'deploy'"),
+            ),
+            (
+                "trailing argument",
+                &["--version", "x"],
+                Err("unexpected argument 'x'"),
+            ),
         ];
         for (name, args, expected) in cases {
             let got = parse(args.iter());

@@ -18,7 +18,14 @@ pub fn shell(seed: u64, workers: u32) -> ExitCode {
     let stdin = std::io::stdin();
     let mut buf = String::new();
     loop {
-        print!("{}", if buf.is_empty() { "controlplane:~$ " } else { "> " });
+        print!(
+            "{}",
+            if buf.is_empty() {
+                "controlplane:~$ "
+            } else {
+                "> "
+            }
+        );
         let _ = std::io::stdout().flush();
         let mut line = String::new();
         match stdin.lock().read_line(&mut line) {

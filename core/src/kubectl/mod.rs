@@ -9,9 +9,13 @@ mod cmd_apply;
 mod cmd_create;
 mod cmd_delete;
 mod cmd_get;
+mod cmd_label;
 mod cmd_misc;
+mod cmd_node;
 mod cmd_patch;
 mod cmd_pods;
+mod cmd_rollout;
+mod cmd_wait;
 mod cmd_workloads;
 pub mod describe;
 pub mod flags;
@@ -226,6 +230,22 @@ impl<'p> Kubectl<'p> {
             "run" => cmd_pods::run(self, &rest).await,
             "logs" => cmd_pods::logs(self, &rest).await,
             "exec" => cmd_pods::exec(self, &rest).await,
+            "label" => cmd_label::label(self, &rest).await,
+            "annotate" => cmd_label::annotate(self, &rest).await,
+            "scale" => cmd_workloads::scale(self, &rest).await,
+            "set" => cmd_workloads::set(self, &rest).await,
+            "patch" => cmd_workloads::patch(self, &rest).await,
+            "expose" => cmd_workloads::expose(self, &rest).await,
+            "rollout" => cmd_rollout::rollout(self, &rest).await,
+            "cordon" => cmd_node::cordon(self, &rest, true).await,
+            "uncordon" => cmd_node::cordon(self, &rest, false).await,
+            "drain" => cmd_node::drain(self, &rest).await,
+            "taint" => cmd_node::taint(self, &rest).await,
+            "wait" => cmd_wait::wait(self, &rest).await,
+            "explain" => cmd_wait::explain(self, &rest).await,
+            "events" => cmd_wait::events(self, &rest).await,
+            "top" => Err(Fail::Msg("Metrics API not available".to_string())),
+            "edit" => Err(Fail::Msg("edit needs an editor, which this terminal does not have; use kubectl apply, patch, set or scale".to_string())),
             "version" => cmd_misc::version(self, &rest).await,
             "api-resources" => cmd_misc::api_resources(self, &rest).await,
             "api-versions" => cmd_misc::api_versions(self, &rest).await,
