@@ -272,16 +272,14 @@ fn resource_field_value(c: &Container, resource: &str, divisor: &Quantity) -> Op
         _ => return None,
     };
     let q = list.get(name).copied().unwrap_or_default();
-    let div_or_one = |d: i64| if d == 0 { 1 } else { d };
+    // Go divides as floats and rounds up; a zero divisor counts as one.
+    let ceil_div = |a: i64, d: i64| {
+        let d = if d == 0 { 1 } else { d };
+        (a as f64 / d as f64).ceil() as i64
+    };
     let value = match name {
-        "cpu" => {
-            let d = div_or_one(divisor.millis());
-            (q.millis() + d - 1).div_euclid(d)
-        }
-        "memory" | "ephemeral-storage" => {
-            let d = div_or_one(divisor.units());
-            (q.units() + d - 1).div_euclid(d)
-        }
+        "cpu" => ceil_div(q.millis(), divisor.millis()),
+        "memory" | "ephemeral-storage" => ceil_div(q.units(), divisor.units()),
         _ => return None,
     };
     Some(value.to_string())

@@ -1100,3 +1100,36 @@ fn events_and_revisions_use_the_generic_describer() {
         assert!(text.contains(line), "missing {line:?} in:\n{text}");
     }
 }
+
+#[test]
+fn every_kind_prints_from_an_empty_object() {
+    use crate::kubectl::table::{PrintOptions, Table};
+    use crate::store::{Kind, KindVisitor};
+
+    struct Empty;
+    impl KindVisitor for Empty {
+        type Out = Object;
+        fn visit<T: Stored>(self) -> Object {
+            T::to_object(Rc::new(T::default()))
+        }
+    }
+    let store = Store::new();
+    for &kind in Kind::ALL {
+        let obj = kind.visit(Empty);
+        let table = Table::of_kind(kind, std::slice::from_ref(&obj), now());
+        let opts = PrintOptions {
+            wide: true,
+            with_namespace: true,
+            show_labels: true,
+            label_columns: vec!["app".into()],
+            with_kind: true,
+            ..Default::default()
+        };
+        let text = table.render(&opts);
+        assert_eq!(text.lines().count(), 2, "{kind:?}: {text}");
+        let grid = table.grid(&opts);
+        assert_eq!(grid.headers.len(), grid.rows[0].len(), "{kind:?}");
+        let described = describe(&store, &obj, now(), DescribeOptions::default());
+        assert!(described.starts_with("Name:"), "{kind:?}: {described}");
+    }
+}
