@@ -121,6 +121,12 @@ pub(crate) fn event_sort_time(ev: &Event) -> i64 {
         .unwrap_or(i64::MIN)
 }
 
+/// The key `kubectl describe` sorts events by: `lastTimestamp`, absent
+/// (as on the newer events API) being the earliest.
+pub(crate) fn last_timestamp_key(ev: &Event) -> i64 {
+    ev.last_timestamp.map(|t| t.millis()).unwrap_or(i64::MIN)
+}
+
 /// The age column of `kubectl events` and `kubectl describe`:
 /// `2m (x4 over 5m)` for a repeated event.
 pub(crate) fn event_interval(ev: &Event, now_ms: i64) -> String {

@@ -24,7 +24,13 @@ use crate::kubectl::printers::tabwriter::TabWriter;
 use crate::store::{Kind, Object};
 
 pub use events::{events_command_grid, EventsCommandOptions};
+
+/// Event formatting that `kubectl describe` shares with the event tables.
+pub(crate) mod events_support {
+    pub(crate) use super::events::{event_interval, last_timestamp_key};
+}
 pub use pods::{pod_status_cells, PodStatusCells};
+pub(crate) use storage::storage_quantity;
 
 /// One column of a server-side table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
