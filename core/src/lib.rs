@@ -7,6 +7,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod calc;
 pub mod syntax;
 pub mod value;
 

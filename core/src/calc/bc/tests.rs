@@ -1,0 +1,1 @@
+//! End-to-end cases: programs in, GNU bc's output out.
