@@ -227,6 +227,34 @@ impl Nat {
         Nat { limbs: out }
     }
 
+    /// self += other, in place.
+    pub fn add_assign(&mut self, other: &Nat) {
+        if self.limbs.len() < other.limbs.len() {
+            self.limbs.resize(other.limbs.len(), 0);
+        }
+        self.limbs.push(0);
+        add_in_place(&mut self.limbs, &other.limbs);
+        trim(&mut self.limbs);
+    }
+
+    /// self = ⌊self / d⌋ in place, returning the remainder; `d` must not be
+    /// zero (a zero divisor leaves zero).
+    pub fn div_small_assign(&mut self, d: u32) -> u32 {
+        if d == 0 {
+            self.limbs.clear();
+            return 0;
+        }
+        let mut rem = 0u64;
+        let d = u64::from(d);
+        for limb in self.limbs.iter_mut().rev() {
+            let cur = rem * BASE64 + u64::from(*limb);
+            *limb = (cur / d) as u32;
+            rem = cur % d;
+        }
+        trim(&mut self.limbs);
+        rem as u32
+    }
+
     /// self − other, or `None` when other is larger.
     pub fn checked_sub(&self, other: &Nat) -> Option<Nat> {
         if cmp_limbs(&self.limbs, &other.limbs) == Ordering::Less {

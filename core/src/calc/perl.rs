@@ -84,8 +84,7 @@ fn parse_args(args: &[String]) -> Option<CommandLine> {
             cl.modules.push(module.to_string());
             continue;
         }
-        let mut chars = switches.char_indices();
-        while let Some((at, c)) = chars.next() {
+        for (at, c) in switches.char_indices() {
             match c {
                 'w' => {}
                 'l' => cl.newline = true,

@@ -7,19 +7,19 @@ use super::bignum::Nat;
 /// digit).
 fn atan_inverse(x: u32, digits: usize) -> (Nat, u64) {
     let x2 = x * x;
-    let mut power = Nat::pow10(digits).div_rem_small(x).0;
+    let mut power = Nat::pow10(digits);
+    power.div_small_assign(x);
     let mut plus = power.clone();
     let mut minus = Nat::zero();
     let mut terms = 1u64;
     let mut k: u32 = 1;
     while !power.is_zero() {
-        power = power.div_rem_small(x2).0;
-        let denominator = 2 * k + 1;
-        let term = power.div_rem_small(denominator).0;
+        power.div_small_assign(x2);
+        let term = power.div_rem_small(2 * k + 1).0;
         if k % 2 == 1 {
-            minus = minus.add(&term);
+            minus.add_assign(&term);
         } else {
-            plus = plus.add(&term);
+            plus.add_assign(&term);
         }
         terms += 1;
         k += 1;
@@ -83,18 +83,19 @@ pub(crate) mod tests {
         let p = digits + guard;
         let atan = |x: u32| -> Nat {
             let x2 = x * x;
-            let mut power = Nat::pow10(p).div_rem_small(x).0;
+            let mut power = Nat::pow10(p);
+            power.div_small_assign(x);
             let mut sum_pos = Nat::zero();
             let mut sum_neg = Nat::zero();
             let mut k = 0u32;
             while !power.is_zero() {
                 let term = power.div_rem_small(2 * k + 1).0;
                 if k % 2 == 0 {
-                    sum_pos = sum_pos.add(&term);
+                    sum_pos.add_assign(&term);
                 } else {
-                    sum_neg = sum_neg.add(&term);
+                    sum_neg.add_assign(&term);
                 }
-                power = power.div_rem_small(x2).0;
+                power.div_small_assign(x2);
                 k += 1;
             }
             sum_pos.checked_sub(&sum_neg).unwrap_or_default()

@@ -128,6 +128,11 @@ impl Symbols {
         Some((next, true))
     }
 
+    /// The number a function name has, if any.
+    pub fn func_id(&self, name: &str) -> Option<usize> {
+        self.ids.get(name).map(|ids| ids.func).filter(|&id| id != 0)
+    }
+
     /// Registers a function under a fixed number (the library's names in a
     /// user program).
     pub fn preset_func(&mut self, name: &str, id: usize) {

@@ -60,11 +60,10 @@ impl Default for Limits {
 }
 
 /// Picoseconds of simulated time per unit.
-const PS_INSTRUCTION: u64 = 22_000;
-const PS_ADD_DIGIT: u64 = 2_500;
-const PS_MUL_DIGIT: u64 = 1_300;
-const PS_MUL_LINEAR: u64 = 9_000;
-const PS_DIV_DIGIT: u64 = 3_000;
+const PS_INSTRUCTION: u64 = 18_000;
+const PS_ADD_DIGIT: u64 = 3_500;
+const PS_MUL_DIGIT: u64 = 1_500;
+const PS_DIV_DIGIT: u64 = 6_300;
 const PS_OUT_CHAR: u64 = 6_000;
 /// Process start, and loading the math library's byte code for `-l`.
 const PS_START: u64 = 1_000_000_000;
@@ -171,12 +170,8 @@ impl Meter {
             blocks.saturating_mul(block)
         };
         self.effort(work)?;
-        let (products, linear) = self.bc_mul_units(a, b);
-        self.charge(
-            PS_MUL_DIGIT
-                .saturating_mul(products)
-                .saturating_add(PS_MUL_LINEAR.saturating_mul(linear) / 10),
-        )
+        let products = self.bc_mul_units(a, b);
+        self.charge(PS_MUL_DIGIT.saturating_mul(products))
     }
 
     /// A quotient of `q` digits by a divisor of `d` digits.
@@ -188,6 +183,14 @@ impl Meter {
 
     pub fn output(&mut self, chars: usize) -> Result<(), Exhausted> {
         self.charge(PS_OUT_CHAR.saturating_mul(chars as u64))
+    }
+
+    /// Fails once the output written so far passes the limit.
+    pub fn written(&self, bytes: usize) -> Result<(), Exhausted> {
+        if bytes > self.limits.max_output {
+            return Err(Exhausted::Output);
+        }
+        Ok(())
     }
 
     /// Fails if `limb_ops` more effort would pass the limit (charges nothing).
@@ -208,21 +211,17 @@ impl Meter {
         self.charge(ps)
     }
 
-    /// Digit products and linear digit work of bc's `_bc_rec_mul` on
-    /// operands of `u` and `v` digits.
-    fn bc_mul_units(&mut self, u: usize, v: usize) -> (u64, u64) {
-        let products = bc_rec_mul_cost(u, v, &mut self.mul_cache, 0);
-        (products, (u + v) as u64)
+    /// Digit products (and the additions around them, counted alike) of
+    /// bc's `_bc_rec_mul` on operands of `u` and `v` digits.
+    fn bc_mul_units(&mut self, u: usize, v: usize) -> u64 {
+        bc_rec_mul_cost(u, v, &mut self.mul_cache, 0)
     }
 }
 
 /// Price, in simulated picoseconds, of the ops the math library's series
 /// loops perform; the fast path charges these without running them.
 pub fn price_mul(meter: &mut Meter, a: usize, b: usize) -> u64 {
-    let (products, linear) = meter.bc_mul_units(a, b);
-    PS_MUL_DIGIT
-        .saturating_mul(products)
-        .saturating_add(PS_MUL_LINEAR.saturating_mul(linear) / 10)
+    PS_MUL_DIGIT.saturating_mul(meter.bc_mul_units(a, b))
 }
 
 pub fn price_div(q: usize, d: usize) -> u64 {
@@ -257,7 +256,7 @@ fn bc_rec_mul_cost(
     if let Some(&c) = cache.get(&key) {
         return c;
     }
-    let n = (u.max(v) + 1) / 2;
+    let n = u.max(v).div_ceil(2);
     let (u1, u0) = if u < n { (0, u) } else { (u - n, n) };
     let (v1, v0) = if v < n { (0, v) } else { (v - n, n) };
     let mut total = 0u64;

@@ -20,7 +20,7 @@ use super::num::Num;
 use crate::calc::bignum::Nat;
 use crate::calc::pi::quarter_pi;
 
-/// The library's functions, in the order bc numbers them.
+/// The library's functions (bc numbers them in this order).
 pub const FUNCTIONS: [&str; 6] = ["e", "l", "s", "a", "c", "j"];
 
 /// The library, as bc source. Every statement matters for the results (and

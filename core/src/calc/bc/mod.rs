@@ -87,6 +87,9 @@ pub struct Options {
     /// The output line length (`BC_LINE_LENGTH`); 0 disables line breaking.
     pub line_length: usize,
     pub limits: Limits,
+    /// Run every math-library call as written, even `a(1)` at high scales
+    /// where the result is normally taken from π (same digits, far faster).
+    pub exact: bool,
 }
 
 impl Default for Options {
@@ -95,6 +98,7 @@ impl Default for Options {
             mathlib: false,
             line_length: 70,
             limits: Limits::default(),
+            exact: false,
         }
     }
 }

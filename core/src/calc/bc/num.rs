@@ -112,11 +112,6 @@ impl Num {
         }
     }
 
-    pub fn negated_raw(mut self) -> Num {
-        self.neg = !self.neg;
-        self
-    }
-
     /// The magnitude at a scale at least the number's own, without copying
     /// when it is already there.
     fn mag_up(&self, scale: usize) -> Cow<'_, Nat> {
@@ -277,10 +272,14 @@ impl Num {
         Some(Num::sub(a, &t, rscale))
     }
 
-    /// bc_num2long: the integer part as a C long, or 0 when it does not fit.
+    /// bc_num2long: the integer part, or 0 when it is too large. GNU bc
+    /// 1.07.1 stops reading digits once the value passes 214748364, so
+    /// magnitudes up to 2147483649 convert and anything longer gives 0.
     pub fn to_long(&self) -> i64 {
-        let v = match self.int_part().to_u64() {
-            Some(v) if v <= i64::MAX as u64 => v as i64,
+        let int = self.int_part();
+        let digits = int.digit_count();
+        let v = match int.to_u64() {
+            Some(v) if digits < 10 || (digits == 10 && v / 10 <= 214_748_364) => v as i64,
             _ => 0,
         };
         if self.neg {
@@ -300,7 +299,7 @@ impl Num {
 
     /// bc_sqrt: Newton's iteration with bc's precision schedule, so the last
     /// digit comes out exactly as GNU bc's does. `None` for negative input.
-    pub fn sqrt(&self, scale: usize, mut on_op: impl FnMut(Op, &Num, &Num)) -> Option<Num> {
+    pub fn sqrt(&self, scale: usize, mut on_op: impl FnMut(Op, &Num, &Num, usize)) -> Option<Num> {
         let zero = Num::zero();
         let one = Num::one();
         match self.compare(&zero) {
@@ -330,10 +329,10 @@ impl Num {
         };
         loop {
             let guess1 = guess.clone();
-            on_op(Op::Div, self, &guess);
+            on_op(Op::Div, self, &guess, cscale);
             guess = Num::div(self, &guess, cscale).unwrap_or_default();
             guess = Num::add(&guess, &guess1, 0);
-            on_op(Op::Mul, &guess, &point5);
+            on_op(Op::Mul, &guess, &point5, cscale);
             guess = Num::mul(&guess, &point5, cscale);
             let diff = Num::sub(&guess, &guess1, cscale + 1);
             if diff.is_near_zero(cscale) {
@@ -344,7 +343,7 @@ impl Num {
                 }
             }
         }
-        on_op(Op::Div, &guess, &one);
+        on_op(Op::Div, &guess, &one, rscale);
         Num::div(&guess, &one, rscale)
     }
 }
@@ -471,8 +470,10 @@ mod tests {
         for (name, text, want) in [
             ("integer part only", "42.99", 42),
             ("negative", "-17.5", -17),
-            ("largest long", "9223372036854775807", i64::MAX),
-            ("overflow gives zero", "9223372036854775808", 0),
+            ("ten digits that still convert", "2147483649", 2_147_483_649),
+            ("one more is too large", "2147483650", 0),
+            ("negative limit", "-2147483649.5", -2_147_483_649),
+            ("a long's maximum is too large", "9223372036854775807", 0),
             (
                 "far too large gives zero",
                 "123456789012345678901234567890",
@@ -498,9 +499,9 @@ mod tests {
             ),
             ("sqrt of one", "1.000", 5, "1"),
         ] {
-            let got = num(text).sqrt(scale, |_, _, _| {}).unwrap_or_default();
+            let got = num(text).sqrt(scale, |_, _, _, _| {}).unwrap_or_default();
             assert_eq!(show(&got), want, "{name}");
         }
-        assert_eq!(num("-1").sqrt(5, |_, _, _| {}), None, "negative operand");
+        assert_eq!(num("-1").sqrt(5, |_, _, _, _| {}), None, "negative operand");
     }
 }

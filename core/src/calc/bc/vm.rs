@@ -129,6 +129,7 @@ pub struct Bc {
     /// The math library's `a` (arctangent), for the `a(1)` fast path.
     atan_func: Option<usize>,
     library_count: usize,
+    exact: bool,
 }
 
 impl Bc {
@@ -159,6 +160,7 @@ impl Bc {
             use_math: options.mathlib,
             atan_func: None,
             library_count: 0,
+            exact: options.exact,
         }
     }
 
@@ -194,7 +196,8 @@ impl Bc {
     }
 
     /// Compiles and runs the math library with its own symbol table, then
-    /// makes its six functions known to the user program.
+    /// makes its six functions known to the user program under the numbers
+    /// the library gave them.
     fn load_library(&mut self) -> Stop {
         let user_syms = std::mem::take(&mut self.syms);
         let lexer = Lexer::new(vec![(
@@ -202,15 +205,16 @@ impl Bc {
             mathlib::SOURCE.as_bytes().to_vec(),
         )]);
         let stop = Parser::new(self, lexer, 0).program();
-        self.syms = user_syms;
-        for (i, name) in mathlib::FUNCTIONS.iter().enumerate() {
-            self.syms.preset_func(name, i + 1);
+        let library_syms = std::mem::replace(&mut self.syms, user_syms);
+        for name in mathlib::FUNCTIONS {
+            if let Some(id) = library_syms.func_id(name) {
+                self.syms.preset_func(name, id);
+                self.library_count = self.library_count.max(id);
+            }
         }
-        self.library_count = mathlib::FUNCTIONS.len();
-        self.atan_func = mathlib::FUNCTIONS
-            .iter()
-            .position(|&n| n == "a")
-            .map(|i| i + 1);
+        if !self.exact {
+            self.atan_func = library_syms.func_id("a");
+        }
         stop
     }
 
@@ -737,16 +741,17 @@ impl Bc {
             Op::Add => self.meter.add(a.stored_len().max(b.stored_len()) + 1)?,
             Op::Mul => self.meter.mul(a.stored_len(), b.stored_len())?,
             Op::Div => {
-                let q = a.int_len() + self.scale.max(a.scale());
-                self.meter.div(q, b.stored_len())?;
+                let (q, d) = division_shape(a, b, self.scale);
+                self.meter.div(q, d)?;
             }
         }
         Ok(())
     }
 
     fn divide(&mut self, a: &Num, b: &Num, scale: usize) -> Result<Option<Num>, Stop> {
-        let q = a.int_len().saturating_add(scale);
-        self.meter.div(q, b.stored_len())?;
+        self.meter.digits(a.int_len().saturating_add(scale))?;
+        let (q, d) = division_shape(a, b, scale);
+        self.meter.div(q, d)?;
         Ok(Num::div(a, b, scale))
     }
 
@@ -774,25 +779,31 @@ impl Bc {
         let digits = (log10(a.mag()) * e as f64) as u64 + 1;
         self.meter
             .digits(usize::try_from(digits).unwrap_or(usize::MAX))?;
-        // Charge bc's squarings and multiplications.
-        let mut size = a.stored_len();
-        let mut acc = 0usize;
+        // Charge bc's squarings and multiplications, at the sizes the exact
+        // powers have: integer digits from the magnitude, plus the scale
+        // growing with the exponent.
+        let int_log = (log10(a.mag()) - a.scale() as f64).max(0.0);
+        let size_at = |power: u64| -> usize {
+            let int = (int_log * power as f64) as usize + 1;
+            int.saturating_add(
+                a.scale()
+                    .saturating_mul(usize::try_from(power).unwrap_or(usize::MAX)),
+            )
+        };
+        let mut power = 1u64;
+        let mut acc = 0u64;
         let mut k = e;
-        let mut first = true;
         while k > 0 {
             if k & 1 == 1 {
-                if first {
-                    acc = size;
-                    first = false;
-                } else {
-                    self.meter.mul(acc, size)?;
-                    acc += size;
+                if acc > 0 {
+                    self.meter.mul(size_at(acc), size_at(power))?;
                 }
+                acc = acc.saturating_add(power);
             }
             k >>= 1;
             if k > 0 {
-                self.meter.mul(size, size)?;
-                size = size.saturating_mul(2);
+                self.meter.mul(size_at(power), size_at(power))?;
+                power = power.saturating_mul(2);
             }
         }
         let mag = a.mag().pow(e);
@@ -839,9 +850,7 @@ impl Bc {
             self.meter.step()?;
             let inst = self.byte();
             self.instruction(inst)?;
-            if self.out.bytes > self.meter.limits.max_output {
-                return Err(Stop::Unfinished);
-            }
+            self.meter.written(self.out.bytes)?;
         }
         Ok(())
     }
@@ -1144,14 +1153,18 @@ impl Bc {
                 self.meter
                     .check_work(limbs.saturating_mul(limbs).saturating_mul(4))?;
                 let mut charges: Vec<(Op, usize, usize)> = Vec::new();
-                let root = v.sqrt(self.scale, |op, x, y| {
-                    charges.push((op, x.stored_len(), y.stored_len()));
+                let root = v.sqrt(self.scale, |op, x, y, scale| {
+                    let (q, d) = match op {
+                        Op::Div => division_shape(x, y, scale),
+                        _ => (x.stored_len(), y.stored_len()),
+                    };
+                    charges.push((op, q, d));
                 });
-                for (op, x, y) in charges {
+                for (op, q, d) in charges {
                     match op {
-                        Op::Div => self.meter.div(x.max(rscale), y)?,
-                        Op::Mul => self.meter.mul(x, y)?,
-                        Op::Add => self.meter.add(x)?,
+                        Op::Div => self.meter.div(q, d)?,
+                        Op::Mul => self.meter.mul(q, d)?,
+                        Op::Add => self.meter.add(q)?,
                     }
                 }
                 match root {
@@ -1267,12 +1280,12 @@ impl Bc {
                 let src_id = self.tos().to_long();
                 let dest = param.id.unsigned_abs() as usize;
                 let src = usize::try_from(src_id).ok().filter(|&s| s > 0 && s < 32768);
-                let source_store = src.map(|s| {
+                // bc touches the source array first, creating it if unused.
+                if let Some(s) = src {
                     self.array_store(s);
-                    s
-                });
+                }
                 self.auto_var(param.id);
-                let store = match source_store {
+                let store = match src {
                     Some(s) => {
                         let slot = &self.arrays[s];
                         let binding = if s == dest {
@@ -1321,6 +1334,16 @@ impl Bc {
             self.rt_error("Parameter number mismatch");
         }
     }
+}
+
+/// The work of bc's long division of `a` by `b` to `scale` digits: quotient
+/// digits and significant divisor digits (each quotient digit costs a pass
+/// over the divisor).
+fn division_shape(a: &Num, b: &Num, scale: usize) -> (usize, usize) {
+    let len2 = b.mag().digit_count().max(1);
+    let len1 = a.int_len().saturating_add(b.scale());
+    let q = (len1 + scale + 1).saturating_sub(len2).max(1);
+    (q, len2)
 }
 
 /// log10 of a natural number, roughly (0 for zero and one).
