@@ -163,6 +163,30 @@ impl Nat {
         self.to_string().bytes().map(|b| b - b'0').collect()
     }
 
+    /// log10(self) in thousandths, rounded down (0 for zero and one), in
+    /// integer arithmetic so it is the same on every platform.
+    pub fn log10_milli(&self) -> u64 {
+        let d = self.digit_count();
+        if d == 0 {
+            return 0;
+        }
+        // The leading digits as y ∈ [1, 10), in fixed point with 40 bits.
+        let k = d.min(18);
+        let lead = self.div_pow10(d - k).to_u64().unwrap_or(1);
+        let one: u128 = 1 << 40;
+        let mut y = u128::from(lead) * one / 10u128.pow(k as u32 - 1);
+        // Binary digits of log10(y) by repeated squaring.
+        let mut frac: u64 = 0;
+        for bit in (0..12).rev() {
+            y = y * y / one;
+            if y >= 10 * one {
+                y /= 10;
+                frac |= 1 << bit;
+            }
+        }
+        (d as u64 - 1) * 1000 + frac * 1000 / 4096
+    }
+
     /// 10^k.
     pub fn pow10(k: usize) -> Nat {
         let mut limbs = vec![0u32; k / LIMB_DIGITS];
@@ -688,6 +712,24 @@ mod tests {
             let fast = a.mul(&b);
             let slow = Nat::from_limbs(schoolbook(&a.limbs, &b.limbs));
             assert_eq!(fast, slow, "length {len}");
+        }
+    }
+
+    #[test]
+    fn integer_logarithms() {
+        for (name, value, want) in [
+            ("one", "1", 0),
+            ("ten", "10", 1000),
+            ("two", "2", 301),
+            ("five", "5", 698),
+            (
+                "a long power of ten",
+                "1000000000000000000000000000000",
+                30000,
+            ),
+            ("just below a power of ten", "999999999999999999999", 20999),
+        ] {
+            assert_eq!(n(value).log10_milli(), want, "{name}");
         }
     }
 

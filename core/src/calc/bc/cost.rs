@@ -165,9 +165,7 @@ impl Meter {
             short * long
         } else {
             // Karatsuba on balanced blocks of the long operand.
-            let blocks = long.div_ceil(short);
-            let block = (short as f64).powf(1.585) as u64 * 4;
-            blocks.saturating_mul(block)
+            long.div_ceil(short).saturating_mul(karatsuba_work(short))
         };
         self.effort(work)?;
         let products = self.bc_mul_units(a, b);
@@ -234,6 +232,17 @@ pub fn price_add(digits: usize) -> u64 {
 
 pub fn price_steps(n: u64) -> u64 {
     PS_INSTRUCTION.saturating_mul(n)
+}
+
+/// Limb operations of a Karatsuba product of two n-limb operands.
+fn karatsuba_work(n: u64) -> u64 {
+    if n < 32 {
+        n * n
+    } else {
+        karatsuba_work(n.div_ceil(2))
+            .saturating_mul(3)
+            .saturating_add(8 * n)
+    }
 }
 
 fn limbs(digits: usize) -> u64 {

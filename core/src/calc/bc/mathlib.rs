@@ -294,8 +294,10 @@ pub fn fast_atan_one(scale: usize, neg: bool, meter: &mut Meter) -> Result<Optio
     let rest = q.rem_pow10(GUARD);
     // How far GNU bc's series value may stray from π/4, in units of 10^-(scale+3):
     // a random walk of truncations, measured at about 0.26·√scale (1σ).
-    let walk = 2.0 * (scale as f64).sqrt() + 20.0;
-    let margin = Nat::from_u64((walk * 1e12) as u64).add(&Nat::from_u64(err));
+    let walk = 2 * (scale as u64).isqrt() + 22;
+    let margin = Nat::from_u64(walk)
+        .mul_pow10(GUARD - 3)
+        .add(&Nat::from_u64(err));
     let unit = Nat::pow10(GUARD);
     let settled = rest >= margin && rest.add(&margin) < unit;
     if !settled && scale <= EXACT_MAX_SCALE {
@@ -315,7 +317,8 @@ pub fn price_atan_one(z: usize, meter: &mut Meter) -> u64 {
     // The inner a(.2) at scale z+5 sums its series at scale z+8, multiplying
     // by -.04 each term; n grows two digits a term until the scale caps it.
     let inner = z + 8;
-    let terms_inner = series_terms(0.2f64.log10().abs(), inner);
+    // log10(1/.2) = 0.69897…, in thousandths.
+    let terms_inner = series_terms(698, inner);
     for k in 0..terms_inner {
         let n_len = (3 + 2 * k).min(inner) + 1;
         ps = ps
@@ -333,7 +336,7 @@ pub fn price_atan_one(z: usize, meter: &mut Meter) -> u64 {
         .saturating_add(cost::price_mul(meter, full, full));
     // The main series: every term multiplies two full-length numbers.
     // The reduced argument is tan(π/4 − 3·atan(.2)) ≈ 0.195652.
-    let terms = series_terms(0.195_652f64.log10().abs(), z + 3);
+    let terms = series_terms(708, z + 3);
     let per_term = cost::price_mul(meter, full, full)
         .saturating_add(cost::price_div(full, 4))
         .saturating_add(cost::price_add(full + 1))
@@ -342,19 +345,17 @@ pub fn price_atan_one(z: usize, meter: &mut Meter) -> u64 {
     ps.saturating_add(cost::price_steps(120))
 }
 
-/// Terms of the atan series for x = 10^-log_inv_x until x^(2k+1)/(2k+1)
-/// truncates to zero at `scale` digits.
-fn series_terms(log_inv_x: f64, scale: usize) -> usize {
-    let mut k = 0usize;
+/// Terms of the atan series for x = 10^-(log_inv_x_milli / 1000) until
+/// x^(2k+1)/(2k+1) truncates to zero at `scale` digits.
+fn series_terms(log_inv_x_milli: u64, scale: usize) -> usize {
+    let target = scale as u64 * 1000;
+    let mut k = 0u64;
     loop {
-        let i = (2 * k + 3) as f64;
-        if i * log_inv_x + i.log10() > scale as f64 {
-            return k + 1;
+        let i = 2 * k + 3;
+        if i * log_inv_x_milli + u64::from(i.ilog10()) * 1000 > target || k > 10_000_000 {
+            return k as usize + 1;
         }
         k += 1;
-        if k > 10_000_000 {
-            return k;
-        }
     }
 }
 

@@ -776,15 +776,17 @@ impl Bc {
             full_scale.min(self.scale.max(a.scale()))
         };
         // Refuse powers too long to build before building them.
-        let digits = (log10(a.mag()) * e as f64) as u64 + 1;
+        let log_milli = u128::from(a.mag().log10_milli());
+        let digits = u64::try_from(log_milli * u128::from(e) / 1000 + 1).unwrap_or(u64::MAX);
         self.meter
             .digits(usize::try_from(digits).unwrap_or(usize::MAX))?;
         // Charge bc's squarings and multiplications, at the sizes the exact
         // powers have: integer digits from the magnitude, plus the scale
         // growing with the exponent.
-        let int_log = (log10(a.mag()) - a.scale() as f64).max(0.0);
+        let int_log_milli = log_milli.saturating_sub(a.scale() as u128 * 1000);
         let size_at = |power: u64| -> usize {
-            let int = (int_log * power as f64) as usize + 1;
+            let int =
+                usize::try_from(int_log_milli * u128::from(power) / 1000 + 1).unwrap_or(usize::MAX);
             int.saturating_add(
                 a.scale()
                     .saturating_mul(usize::try_from(power).unwrap_or(usize::MAX)),
@@ -1344,20 +1346,6 @@ fn division_shape(a: &Num, b: &Num, scale: usize) -> (usize, usize) {
     let len1 = a.int_len().saturating_add(b.scale());
     let q = (len1 + scale + 1).saturating_sub(len2).max(1);
     (q, len2)
-}
-
-/// log10 of a natural number, roughly (0 for zero and one).
-fn log10(n: &Nat) -> f64 {
-    let digits = n.digit_count();
-    if digits <= 1 {
-        return n.to_u64().map_or(0.0, |v| (v.max(1) as f64).log10());
-    }
-    let lead = n
-        .div_pow10(digits.saturating_sub(15))
-        .to_u64()
-        .unwrap_or(1)
-        .max(1) as f64;
-    lead.log10() + digits.saturating_sub(15) as f64
 }
 
 #[cfg(test)]
