@@ -519,6 +519,10 @@ impl<'b> Parser<'b> {
                         };
                         self.statement().map_err(|e| (e, kind))
                     }
+                    // Right after a `;` yacc is still in the state that
+                    // expects a statement (it does not reduce by default in
+                    // a state that can shift `error`), so it recovers there.
+                    _ if after_semicolon => Err((self.syntax_error(), Recovery::Statement)),
                     _ => Err((self.syntax_error(), Recovery::LineStart)),
                 }
             };
@@ -836,16 +840,20 @@ impl<'b> Parser<'b> {
         }
     }
 
+    // The loop and if rules set their labels in mid-rule actions and put the
+    // old ones back in their final action; a syntax error abandons the rule
+    // between the two, so the labels stay changed until the line ends.
+
     fn for_statement(&mut self) -> PResult<()> {
         self.bump();
         let saved_break = self.break_label;
         self.break_label = self.new_label();
-        let result = self.for_rest(saved_break);
+        self.for_rest()?;
         self.break_label = saved_break;
-        result
+        Ok(())
     }
 
-    fn for_rest(&mut self, _saved_break: u32) -> PResult<()> {
+    fn for_rest(&mut self) -> PResult<()> {
         self.expect(&Tok::LParen)?;
         let first = self.opt_expression()?;
         self.expect(&Tok::Semi)?;
@@ -871,9 +879,9 @@ impl<'b> Parser<'b> {
         let saved_continue = self.continue_label;
         self.continue_label = self.new_label();
         self.def_label(self.continue_label);
-        let result = self.for_tail(top, body);
+        self.for_tail(top, body)?;
         self.continue_label = saved_continue;
-        result
+        Ok(())
     }
 
     fn for_tail(&mut self, top: u32, body: u32) -> PResult<()> {
@@ -904,9 +912,9 @@ impl<'b> Parser<'b> {
         }
         let saved_if = self.if_label;
         self.if_label = self.new_label();
-        let result = self.if_rest();
+        self.if_rest()?;
         self.if_label = saved_if;
-        result
+        Ok(())
     }
 
     fn if_rest(&mut self) -> PResult<()> {
@@ -932,10 +940,10 @@ impl<'b> Parser<'b> {
         let saved_break = self.break_label;
         self.continue_label = self.new_label();
         self.def_label(self.continue_label);
-        let result = self.while_rest();
+        self.while_rest()?;
         self.continue_label = saved_continue;
         self.break_label = saved_break;
-        result
+        Ok(())
     }
 
     fn while_rest(&mut self) -> PResult<()> {

@@ -134,6 +134,8 @@ pub struct Lexer {
     pub name: Option<String>,
     rest: std::collections::VecDeque<(Option<String>, Vec<u8>)>,
     pub events: Vec<LexEvent>,
+    /// Inside a `#` comment (flex's inclusive `slcomment` state).
+    in_comment: bool,
 }
 
 fn is_digit(b: u8) -> bool {
@@ -181,6 +183,7 @@ impl Lexer {
             name,
             rest,
             events: Vec::new(),
+            in_comment: false,
         }
     }
 
@@ -269,11 +272,18 @@ impl Lexer {
                 self.line = 1;
                 return Tok::Eof;
             };
+            if self.in_comment && b != b'\n' {
+                if let Some(tok) = self.comment_text() {
+                    return tok;
+                }
+                continue;
+            }
             match b {
                 b' ' | b'\t' => self.pos += 1,
                 b'\n' => {
                     self.pos += 1;
                     self.line += 1;
+                    self.in_comment = false;
                     return Tok::Eol;
                 }
                 b'\\' if self.peek_at(1) == Some(b'\n') => {
@@ -281,12 +291,8 @@ impl Lexer {
                     self.line += 1;
                 }
                 b'#' => {
-                    while let Some(c) = self.peek_at(0) {
-                        if c == b'\n' {
-                            break;
-                        }
-                        self.pos += 1;
-                    }
+                    self.pos += 1;
+                    self.in_comment = true;
                 }
                 b'/' if self.peek_at(1) == Some(b'*') => {
                     self.pos += 2;
@@ -340,6 +346,38 @@ impl Lexer {
         }
     }
 
+    /// Inside a `#` comment flex still tries every rule and takes the
+    /// longest match, so the rest of the line is skipped unless a token that
+    /// runs past the newline starts here: a number or string continued onto
+    /// the next line, or a `\`-newline. Such a token is returned (or the
+    /// continuation skipped) and the comment goes on after it.
+    fn comment_text(&mut self) -> Option<Tok> {
+        let rest = &self.src[self.pos..];
+        let line_len = rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len());
+        let number = self.number_len(self.pos);
+        if number > line_len {
+            return Some(self.number(number));
+        }
+        if rest.first() == Some(&b'"') {
+            if let Some(end) = rest[1..].iter().position(|&c| c == b'"') {
+                if end + 2 > line_len {
+                    let body = rest[1..end + 1].to_vec();
+                    self.line += body.iter().filter(|&&c| c == b'\n').count();
+                    self.pos += end + 2;
+                    return Some(Tok::Str(body));
+                }
+            }
+        }
+        if line_len == 1 && rest.first() == Some(&b'\\') && rest.get(1) == Some(&b'\n') {
+            self.pos += 2;
+            self.line += 1;
+            return None;
+        }
+        self.pos += line_len;
+        self.in_comment = false;
+        None
+    }
+
     /// Skips a `/* */` comment body; false if the input ended inside it.
     fn skip_comment(&mut self) -> bool {
         loop {
@@ -369,30 +407,67 @@ impl Lexer {
         }
     }
 
+    /// A number token, tidied the way bc's scanner action does it: drop a
+    /// trailing point, leading zeros and `\`-newline pairs, editing flex's
+    /// buffer in place. When the token ends in a `\`-newline that edit runs
+    /// past the token and shifts the rest of the input left by two bytes,
+    /// leaving a NUL near its end (later an "illegal character: ^@"); the
+    /// same happens here so the input reads on exactly as bc sees it.
     fn number(&mut self, len: usize) -> Tok {
-        let raw = &self.src[self.pos..self.pos + len];
-        self.pos += len;
-        let mut text: Vec<u8> = Vec::with_capacity(len);
-        let mut i = 0;
-        while i < raw.len() {
-            if raw[i] == b'\\' {
+        let start = self.pos;
+        let end = start + len;
+        // The token, its NUL terminator, the rest of the buffer, the buffer's
+        // end-of-buffer NULs.
+        let mut buf: Vec<u8> = Vec::with_capacity(self.src.len() - start + 3);
+        buf.extend_from_slice(&self.src[start..end]);
+        buf.push(0);
+        buf.extend_from_slice(self.src.get(end + 1..).unwrap_or(&[]));
+        buf.extend_from_slice(&[0, 0]);
+        let at = |buf: &Vec<u8>, i: usize| buf.get(i).copied().unwrap_or(0);
+        if len > 0 && buf[len - 1] == b'.' {
+            buf[len - 1] = 0;
+        }
+        let mut src = 0;
+        while at(&buf, src) == b'0' {
+            src += 1;
+        }
+        if at(&buf, src) == 0 {
+            src = src.saturating_sub(1);
+        }
+        let mut dst = 0;
+        while at(&buf, src) != 0 {
+            if at(&buf, src) == b'\\' {
+                src += 2;
                 self.line += 1;
-                i += 2;
+            }
+            if at(&buf, src) == b',' {
+                src += 1;
             } else {
-                text.push(raw[i]);
-                i += 1;
+                let c = at(&buf, src);
+                if let Some(slot) = buf.get_mut(dst) {
+                    *slot = c;
+                }
+                dst += 1;
+                src += 1;
             }
         }
-        if text.last() == Some(&b'.') {
-            text.pop();
+        if let Some(slot) = buf.get_mut(dst) {
+            *slot = 0;
         }
-        let zeros = text.iter().take_while(|&&c| c == b'0').count();
-        let start = if zeros == text.len() {
-            zeros.saturating_sub(1)
-        } else {
-            zeros
-        };
-        Tok::Number(String::from_utf8_lossy(&text[start..]).into_owned())
+        let text_len = buf.iter().position(|&c| c == 0).unwrap_or(buf.len());
+        let text = String::from_utf8_lossy(&buf[..text_len]).into_owned();
+        // Writes beyond the token land in the input still to be scanned
+        // (flex puts the byte it replaced by the terminator back afterwards).
+        if src > len {
+            for (k, &b) in buf.iter().enumerate().skip(len + 1) {
+                match self.src.get_mut(start + k) {
+                    Some(slot) => *slot = b,
+                    None => break,
+                }
+            }
+        }
+        self.pos = end;
+        Tok::Number(text)
     }
 
     fn operator(&mut self) -> Option<Tok> {

@@ -192,6 +192,11 @@ fn syntax_errors_recover_like_bc_yacc_parser() {
         ("quit stops at parse time", "1; quit\n5\n", "", ""),
         ("quit inside an if that never runs still quits", "if (0) quit\n5\n", "", ""),
         ("halt stops at run time", "5; halt; 6\n7\n", "5\n", ""),
+        ("after a semicolon an unexpected token swallows the newline", "1;)\n5\n6\n", "6\n", "(standard_in) 1: syntax error\n"),
+        ("a hash comment runs to the end of the line", "5 # note\n6\n", "5\n6\n", ""),
+        ("a number ending in a line continuation shifts the input after it", "x = 12\\\n+ 34; x\n7\n", "16\n7\n", "(standard_in) 4: illegal character: ^@\n"),
+        ("a comment cannot hide a continued number", "# 1\\\n5\n#1\\\n5\n", "5\n15\n", ""),
+        ("labels of an abandoned loop stay set for the line", "for * 1; break\n5\n", "5\n", "(standard_in) 1: syntax error\n"),
         ],
         false,
     );
