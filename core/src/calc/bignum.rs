@@ -83,12 +83,21 @@ impl Nat {
         Nat::from_u64(1)
     }
 
-    pub fn from_u64(mut v: u64) -> Nat {
-        let mut limbs = Vec::new();
-        while v > 0 {
-            limbs.push((v % BASE64) as u32);
-            v /= BASE64;
-        }
+    pub fn from_u64(v: u64) -> Nat {
+        // At most three limbs; build them without growing a vector.
+        let limbs = if v == 0 {
+            Vec::new()
+        } else if v < BASE64 {
+            vec![v as u32]
+        } else if v < BASE64 * BASE64 {
+            vec![(v % BASE64) as u32, (v / BASE64) as u32]
+        } else {
+            vec![
+                (v % BASE64) as u32,
+                (v / BASE64 % BASE64) as u32,
+                (v / BASE64 / BASE64) as u32,
+            ]
+        };
         Nat { limbs }
     }
 
@@ -134,24 +143,11 @@ impl Nat {
         Some(v)
     }
 
-    /// The number of limbs; a cheap size measure for cost estimates.
-    pub fn limb_len(&self) -> usize {
-        self.limbs.len()
-    }
-
     /// The number of decimal digits; zero has none.
     pub fn digit_count(&self) -> usize {
         match self.limbs.last() {
             None => 0,
             Some(&top) => (self.limbs.len() - 1) * LIMB_DIGITS + digits_in(top),
-        }
-    }
-
-    /// The decimal digit at position `k` counted from the units (k = 0).
-    pub fn digit(&self, k: usize) -> u8 {
-        match self.limbs.get(k / LIMB_DIGITS) {
-            None => 0,
-            Some(&limb) => ((limb / POW10[k % LIMB_DIGITS]) % 10) as u8,
         }
     }
 
@@ -371,25 +367,6 @@ impl Nat {
             }
         }
         result
-    }
-
-    /// ⌊√self⌋ by Newton's iteration on integers.
-    pub fn isqrt(&self) -> Nat {
-        if self.is_zero() {
-            return Nat::zero();
-        }
-        // Start above the root: 10^⌈digits/2⌉.
-        let mut x = Nat::pow10(self.digit_count().div_ceil(2));
-        loop {
-            let Some((q, _)) = self.div_rem(&x) else {
-                return Nat::zero();
-            };
-            let (next, _) = x.add(&q).div_rem_small(2);
-            if next >= x {
-                return x;
-            }
-            x = next;
-        }
     }
 }
 
@@ -661,9 +638,6 @@ mod tests {
         }
         assert_eq!(n("1000000000").digit_count(), 10);
         assert_eq!(Nat::zero().digit_count(), 0);
-        assert_eq!(n("9876543210").digit(9), 9);
-        assert_eq!(n("9876543210").digit(0), 0);
-        assert_eq!(n("9876543210").digit(40), 0);
     }
 
     #[test]
@@ -734,17 +708,12 @@ mod tests {
     }
 
     #[test]
-    fn powers_and_roots() {
+    fn powers() {
         assert_eq!(
             n("2").pow(100).to_string(),
             "1267650600228229401496703205376"
         );
         assert_eq!(n("7").pow(0), Nat::one());
-        assert_eq!(
-            n("2").mul_pow10(40).isqrt().to_string(),
-            "141421356237309504880"
-        );
-        assert_eq!(n("99").isqrt().to_string(), "9");
-        assert_eq!(n("100").isqrt().to_string(), "10");
+        assert_eq!(n("10").pow(20), Nat::pow10(20));
     }
 }

@@ -51,7 +51,7 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             max_steps: 10_000_000,
-            max_work: 4_000_000_000,
+            max_work: 2_000_000_000,
             max_cost: Duration::from_secs(24 * 3600),
             max_digits: 5_000_000,
             max_output: 16 << 20,

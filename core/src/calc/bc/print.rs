@@ -114,14 +114,9 @@ impl Output {
         self.write(Stream::Stderr, bytes, at);
     }
 
-    /// bc's out_char: numbers. A line reaching `line_size − 1` columns is
-    /// continued with a backslash.
-    pub fn num_char(&mut self, ch: u8, at: Duration) {
-        self.counted_char(ch, at);
-    }
-
-    /// bc's out_schar: strings, broken the same way outside POSIX mode.
-    pub fn str_char(&mut self, ch: u8, at: Duration) {
+    /// bc's out_char and out_schar (identical outside POSIX mode): a line
+    /// reaching `line_size − 1` columns is continued with a backslash.
+    pub fn char(&mut self, ch: u8, at: Duration) {
         self.counted_char(ch, at);
     }
 
@@ -209,9 +204,9 @@ mod tests {
     fn long_lines_break_at_69_columns() {
         let mut out = Output::new(70);
         for _ in 0..150 {
-            out.num_char(b'7', Duration::ZERO);
+            out.char(b'7', Duration::ZERO);
         }
-        out.num_char(b'\n', Duration::ZERO);
+        out.char(b'\n', Duration::ZERO);
         let (stdout, _, _) = out.finish();
         let lines: Vec<&str> = stdout.lines().collect();
         assert_eq!(lines.len(), 3);

@@ -118,7 +118,8 @@ pub struct Bc {
     ibase: u32,
     obase: u32,
     scale: usize,
-    history: i64,
+    /// readline's history length (`history`), a C int; -1 is unlimited.
+    history: i32,
     rng: GlibcRandom,
     pc_func: usize,
     pc_addr: usize,
@@ -492,7 +493,7 @@ impl Bc {
             0 => Num::from_i64(i64::from(self.ibase)),
             1 => Num::from_i64(i64::from(self.obase)),
             2 => Num::from_i64(self.scale as i64),
-            3 => Num::from_i64(self.history),
+            3 => Num::from_i64(i64::from(self.history)),
             _ => self
                 .vars
                 .get(id)
@@ -566,12 +567,29 @@ impl Bc {
                     self.scale = temp.max(0) as usize;
                 }
             }
-            _ => self.history = temp,
+            _ => {
+                if temp < 0 {
+                    self.history = -1;
+                } else if toobig {
+                    self.history = -1;
+                    self.rt_warn("history too large, set to unlimited");
+                } else {
+                    // Stored in an int, wrapping as C does.
+                    self.history = temp as i32;
+                }
+            }
         }
     }
 
     fn incr_var(&mut self, id: usize) -> Result<(), Stop> {
         match id {
+            3 => {
+                if self.history < 0 {
+                    self.rt_warn("history set to unlimited");
+                } else {
+                    self.history = self.history.wrapping_add(1);
+                }
+            }
             0 => {
                 if self.ibase < 16 {
                     self.ibase += 1;
@@ -604,6 +622,13 @@ impl Bc {
 
     fn decr_var(&mut self, id: usize) -> Result<(), Stop> {
         match id {
+            3 => {
+                self.history = self.history.wrapping_sub(1);
+                if self.history < 0 {
+                    self.history = -1;
+                    self.rt_warn("history is negative, set to unlimited");
+                }
+            }
             0 => {
                 if self.ibase > 2 {
                     self.ibase -= 1;
@@ -954,7 +979,7 @@ impl Bc {
                     };
                     if let Some(c) = out {
                         let at = self.now();
-                        self.out.str_char(c, at);
+                        self.out.char(c, at);
                     }
                 }
                 self.meter.output(1)?;
@@ -991,11 +1016,11 @@ impl Bc {
                 self.meter.output(text.len() + 1)?;
                 for &c in &text {
                     let at = self.now();
-                    self.out.num_char(c, at);
+                    self.out.char(c, at);
                 }
                 if inst == b'W' {
                     let at = self.now();
-                    self.out.num_char(b'\n', at);
+                    self.out.char(b'\n', at);
                 }
                 *self.var_mut(4) = v;
                 self.pop();
@@ -1035,7 +1060,7 @@ impl Bc {
                         break;
                     }
                     let at = self.now();
-                    self.out.str_char(ch, at);
+                    self.out.char(ch, at);
                 }
                 self.meter.output(1)?;
             }
