@@ -258,6 +258,7 @@ impl<'b> Parser<'b> {
             match event {
                 LexEvent::Error(msg, line) => self.yyerror_at(&msg, line),
                 LexEvent::Plain(msg) => self.bc.message(msg.as_bytes()),
+                LexEvent::Unavailable(msg) => self.bc.message(msg.as_bytes()),
             }
         }
     }
@@ -288,6 +289,11 @@ impl<'b> Parser<'b> {
     /// Reports a syntax error (unless recovering from one) and, as yacc does
     /// right after an error, drops the offending token.
     fn syntax_error(&mut self) -> Abort {
+        self.peek();
+        if self.lex.unavailable {
+            // bc exited when it failed to open the next input.
+            return Abort::Stop(Stop::Exit(1));
+        }
         if self.errstatus == 0 {
             self.yyerror("syntax error");
         }
@@ -297,13 +303,23 @@ impl<'b> Parser<'b> {
         Abort::Syntax
     }
 
+    /// How the program ends at end of input: normally, or with status 1
+    /// when an input could not be opened.
+    fn end_of_input(&self) -> Stop {
+        if self.lex.unavailable {
+            Stop::Exit(1)
+        } else {
+            Stop::Exit(0)
+        }
+    }
+
     /// After an error: skip tokens until one the error rules accept.
     fn recover(&mut self, kind: Recovery) -> PResult<Resumed> {
         self.errstatus = 3;
         loop {
             let tok = self.peek().clone();
             match tok {
-                Tok::Eof => return Err(Abort::Stop(Stop::Exit(0))),
+                Tok::Eof => return Err(Abort::Stop(self.end_of_input())),
                 Tok::Eol if kind == Recovery::LineStart => {
                     self.bump();
                     // `error ENDOFLINE { yyerrok; init_gen (); }`
@@ -457,7 +473,7 @@ impl<'b> Parser<'b> {
     pub fn program(&mut self) -> Stop {
         loop {
             let step = if self.peek_is(&Tok::Eof) {
-                return Stop::Exit(0);
+                return self.end_of_input();
             } else if self.peek_is(&Tok::Define) {
                 self.function_item()
             } else {

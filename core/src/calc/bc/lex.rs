@@ -121,6 +121,8 @@ pub enum LexEvent {
     Error(Vec<u8>, usize),
     /// A message printed without the file/line prefix.
     Plain(&'static str),
+    /// An input that cannot be opened; bc prints this and exits.
+    Unavailable(String),
 }
 
 /// The scanner over bc's inputs in order: files, then standard input. The
@@ -132,7 +134,9 @@ pub struct Lexer {
     pub line: usize,
     /// The current input's name; `None` is standard input.
     pub name: Option<String>,
-    rest: std::collections::VecDeque<(Option<String>, Vec<u8>)>,
+    rest: std::collections::VecDeque<(Option<String>, Option<Vec<u8>>)>,
+    /// bc met an input it could not open and exits (status 1).
+    pub unavailable: bool,
     pub events: Vec<LexEvent>,
     /// Inside a `#` comment (flex's inclusive `slcomment` state).
     in_comment: bool,
@@ -173,29 +177,44 @@ fn keyword(word: &str) -> Option<Tok> {
 }
 
 impl Lexer {
-    pub fn new(inputs: Vec<(Option<String>, Vec<u8>)>) -> Lexer {
-        let mut rest: std::collections::VecDeque<_> = inputs.into();
-        let (name, src) = rest.pop_front().unwrap_or((None, Vec::new()));
-        Lexer {
-            src,
+    /// The inputs in order: a name (`None` for standard input) and the
+    /// contents (`None` if the file cannot be read).
+    pub fn new(inputs: Vec<(Option<String>, Option<Vec<u8>>)>) -> Lexer {
+        let mut lexer = Lexer {
+            src: Vec::new(),
             pos: 0,
             line: 1,
-            name,
-            rest,
+            name: None,
+            rest: inputs.into(),
+            unavailable: false,
             events: Vec::new(),
             in_comment: false,
-        }
+        };
+        lexer.next_input();
+        lexer
     }
 
-    /// Moves to the next input at the end of this one; false when none is left.
+    /// Moves to the next input at the end of this one; false when none is
+    /// left or the next one cannot be read (bc gives up there).
     fn next_input(&mut self) -> bool {
         match self.rest.pop_front() {
-            Some((name, src)) => {
+            Some((name, Some(src))) => {
                 self.name = name;
                 self.src = src;
                 self.pos = 0;
                 self.line = 1;
                 true
+            }
+            Some((name, None)) => {
+                let name = name.unwrap_or_default();
+                self.events.push(LexEvent::Unavailable(format!(
+                    "File {name} is unavailable.\n"
+                )));
+                self.unavailable = true;
+                self.rest.clear();
+                self.src.clear();
+                self.pos = 0;
+                false
             }
             None => false,
         }
@@ -515,7 +534,7 @@ mod tests {
     use super::*;
 
     fn tokens(src: &str) -> (Vec<Tok>, Vec<LexEvent>, usize) {
-        let mut lx = Lexer::new(vec![(None, src.as_bytes().to_vec())]);
+        let mut lx = Lexer::new(vec![(None, Some(src.as_bytes().to_vec()))]);
         let mut out = Vec::new();
         let mut line = lx.line;
         loop {
@@ -588,7 +607,7 @@ mod tests {
 
     #[test]
     fn end_of_input_resets_the_line_count() {
-        let mut lx = Lexer::new(vec![(None, b"1\n2".to_vec())]);
+        let mut lx = Lexer::new(vec![(None, Some(b"1\n2".to_vec()))]);
         while lx.next_token() != Tok::Eof {}
         assert_eq!(lx.line, 1, "bc reports errors at end of input on line 1");
     }

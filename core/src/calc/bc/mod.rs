@@ -71,12 +71,38 @@ pub struct BcOutput {
     pub chunks: Vec<Chunk>,
 }
 
-/// One input file; `name` is `None` for standard input, which error
-/// messages call `(standard_in)`.
+/// One input: a file named on the command line, or standard input (which
+/// error messages call `(standard_in)`).
 #[derive(Clone, Copy, Debug)]
 pub struct Source<'a> {
-    pub name: Option<&'a str>,
-    pub text: &'a str,
+    name: Option<&'a str>,
+    /// `None` when the file cannot be read.
+    text: Option<&'a str>,
+}
+
+impl<'a> Source<'a> {
+    pub fn stdin(text: &'a str) -> Source<'a> {
+        Source {
+            name: None,
+            text: Some(text),
+        }
+    }
+
+    pub fn file(name: &'a str, text: &'a str) -> Source<'a> {
+        Source {
+            name: Some(name),
+            text: Some(text),
+        }
+    }
+
+    /// A file that does not exist or cannot be read: when bc gets to it, it
+    /// prints `File NAME is unavailable.` and exits with status 1.
+    pub fn unreadable(name: &'a str) -> Source<'a> {
+        Source {
+            name: Some(name),
+            text: None,
+        }
+    }
 }
 
 /// How bc was started.
@@ -134,16 +160,10 @@ pub fn run(program: &str, mathlib: bool) -> BcOutput {
         mathlib,
         ..Options::default()
     };
-    run_with(
-        &[Source {
-            name: None,
-            text: program,
-        }],
-        &options,
-    )
+    run_with(&[Source::stdin(program)], &options)
 }
 
-/// Runs bc over several inputs in order (`bc file1 file2` then stdin).
+/// Runs bc over several inputs in order (`bc file1 file2`, then stdin).
 pub fn run_with(sources: &[Source<'_>], options: &Options) -> BcOutput {
     vm::Bc::new(options).run(sources)
 }

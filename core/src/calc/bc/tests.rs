@@ -299,10 +299,7 @@ fn fast_arctangent_agrees_with_the_series() {
         let program = format!("scale={scale}; 4*a(1); a(-1)\n");
         let fast = run(&program, true);
         let exact = run_with(
-            &[Source {
-                name: None,
-                text: &program,
-            }],
+            &[Source::stdin(&program)],
             &Options {
                 mathlib: true,
                 exact: true,
@@ -388,13 +385,7 @@ fn run_limited(program: &str, mathlib: bool) -> BcOutput {
         },
         ..Options::default()
     };
-    run_with(
-        &[Source {
-            name: None,
-            text: program,
-        }],
-        &options,
-    )
+    run_with(&[Source::stdin(program)], &options)
 }
 
 #[test]
@@ -479,19 +470,36 @@ fn stdout_and_stderr_interleave_in_order() {
 fn files_are_read_in_order_and_named_in_errors() {
     let out = run_with(
         &[
-            Source {
-                name: Some("defs.bc"),
-                text: "define f(x) { return (x * 2) }\n1 +\n",
-            },
-            Source {
-                name: None,
-                text: "f(21)\n",
-            },
+            Source::file("defs.bc", "define f(x) { return (x * 2) }\n1 +\n"),
+            Source::stdin("f(21)\n"),
         ],
         &Options::default(),
     );
     assert_eq!(out.stdout, "42\n");
     assert_eq!(out.stderr, "defs.bc 3: syntax error\n");
+}
+
+#[test]
+fn an_unreadable_file_ends_bc_with_status_1() {
+    let out = run_with(
+        &[
+            Source::file("one.bc", "1\n2 +"),
+            Source::unreadable("two.bc"),
+            Source::stdin("3\n"),
+        ],
+        &Options::default(),
+    );
+    assert_eq!(
+        out.stdout, "1\n",
+        "the unfinished line is dropped without an error"
+    );
+    assert_eq!(out.stderr, "File two.bc is unavailable.\n");
+    assert_eq!((out.completion, out.exit_code), (Completion::Exited, 1));
+    let out = run_with(&[Source::unreadable("nope")], &Options::default());
+    assert_eq!(
+        (out.stderr.as_str(), out.exit_code),
+        ("File nope is unavailable.\n", 1)
+    );
 }
 
 #[test]
@@ -510,12 +518,6 @@ fn line_length_comes_from_bc_line_length() {
         line_length: 0,
         ..Options::default()
     };
-    let out = run_with(
-        &[Source {
-            name: None,
-            text: "2^300\n",
-        }],
-        &options,
-    );
+    let out = run_with(&[Source::stdin("2^300\n")], &options);
     assert_eq!(out.stdout.lines().count(), 1);
 }

@@ -174,7 +174,12 @@ impl Bc {
         if stop == Stop::Exit(0) {
             let inputs = sources
                 .iter()
-                .map(|s| (s.name.map(str::to_string), s.text.as_bytes().to_vec()))
+                .map(|s| {
+                    (
+                        s.name.map(str::to_string),
+                        s.text.map(|t| t.as_bytes().to_vec()),
+                    )
+                })
                 .collect();
             let lexer = Lexer::new(inputs);
             let library_count = self.library_count;
@@ -203,7 +208,7 @@ impl Bc {
         let user_syms = std::mem::take(&mut self.syms);
         let lexer = Lexer::new(vec![(
             Some("libmath.b".to_string()),
-            mathlib::SOURCE.as_bytes().to_vec(),
+            Some(mathlib::SOURCE.as_bytes().to_vec()),
         )]);
         let stop = Parser::new(self, lexer, 0).program();
         let library_syms = std::mem::replace(&mut self.syms, user_syms);
