@@ -391,13 +391,17 @@ impl<'b> Parser<'b> {
             "0" => self.emit(b"0"),
             "1" => self.emit(b"1"),
             _ => {
+                // As bc's loader converts constant text: letters (and the
+                // odd backslash a scanner quirk can leave) become values
+                // from 10 up, newlines vanish.
                 let mut code = vec![b'K'];
                 for b in text.bytes() {
-                    code.push(match b {
-                        b'.' => b'.',
-                        b'A'..=b'Z' => b - b'A' + 10,
-                        _ => b.wrapping_sub(b'0'),
-                    });
+                    match b {
+                        b'\n' => {}
+                        b'.' => code.push(b'.'),
+                        b'A'.. => code.push((b - b'A').wrapping_add(10)),
+                        _ => code.push(b.wrapping_sub(b'0')),
+                    }
                 }
                 code.push(b':');
                 self.emit(&code);
