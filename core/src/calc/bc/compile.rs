@@ -34,8 +34,10 @@ const PREC_UNARY: u8 = 9;
 /// Identifiers beyond this are refused, as bc's MAX_STORE.
 const MAX_STORE: i32 = 32767;
 
-/// Nesting depth of statements and operands.
-const MAX_DEPTH: u32 = 400;
+/// Nesting depth of statements, operands and operator levels. GNU bc's
+/// parser stack allows a few thousand levels of nesting; a recursive parser
+/// on a small (browser) stack stops at a few hundred.
+const MAX_DEPTH: u32 = 1000;
 
 /// Names and their numbers, one table per program (the math library is
 /// compiled with its own).
@@ -1035,8 +1037,14 @@ impl<'b> Parser<'b> {
     /// Operators of precedence `min` and above, left to right (`^` to the
     /// right), after a first operand.
     fn binary(&mut self, min: u8) -> PResult<u8> {
-        let first = self.operand()?;
-        self.binary_rest(min, first)
+        // Right-associative `^` chains recurse here without passing through
+        // an enclosing operand, so count this level too.
+        self.enter()?;
+        let result = self
+            .operand()
+            .and_then(|first| self.binary_rest(min, first));
+        self.depth -= 1;
+        result
     }
 
     fn binary_rest(&mut self, min: u8, mut flags: u8) -> PResult<u8> {

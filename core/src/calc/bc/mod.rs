@@ -7,11 +7,23 @@
 //! error messages, constants read in the `ibase` of the moment, call-by-value
 //! arrays, and so on.
 //!
+//! ```
+//! use podlab_core::calc::bc;
+//!
+//! let out = bc::run("scale=10; 4*a(1)\n", true);
+//! assert_eq!(out.stdout, "3.1415926532\n");
+//! ```
+//!
 //! * `lex` — the scanner; `compile` — the parser and code generator, with
 //!   yacc-style error recovery; `vm` — the byte-code machine; `num` — bc's
 //!   number rules; `print` — number output and the 70-column line breaking;
 //!   `mathlib` — the `-l` library and its fast path for `a(1)`; `cost` — the
 //!   estimate of how long the real program runs.
+//!
+//! Not modelled: the POSIX flags `-s`/`-w` and their warnings, interactive
+//! use, and the GPL text after `warranty`'s banner. `read()` finds standard
+//! input already consumed by the program and, like GNU bc at end of file,
+//! never returns (the run ends unfinished).
 
 mod compile;
 mod cost;

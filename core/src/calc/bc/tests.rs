@@ -521,3 +521,30 @@ fn line_length_comes_from_bc_line_length() {
     let out = run_with(&[Source::stdin("2^300\n")], &options);
     assert_eq!(out.stdout.lines().count(), 1);
 }
+
+/// GNU bc's parser gives up ("memory exhausted") when its stack of 10000
+/// states fills, a few thousand levels deep; this parser, recursive, stops
+/// at a few hundred levels to stay within small stacks.
+#[test]
+fn deep_nesting_stops_like_a_full_parser_stack() {
+    for (name, program) in [
+        (
+            "parentheses",
+            format!("{}1{}\n", "(".repeat(100_000), ")".repeat(100_000)),
+        ),
+        ("a chain of powers", format!("2{}\n", "^2".repeat(100_000))),
+        ("unary minus", format!("{}1\n", "- ".repeat(100_000))),
+        (
+            "nested blocks",
+            format!("{}1{}\n", "{".repeat(100_000), "}".repeat(100_000)),
+        ),
+        ("assignments", format!("{}1\n", "x=".repeat(100_000))),
+    ] {
+        let out = run(&program, false);
+        assert_eq!(out.stderr, "(standard_in) 1: memory exhausted\n", "{name}");
+        assert_eq!(out.completion, Completion::Exited, "{name}");
+    }
+    // Moderate nesting is fine.
+    let out = run(&format!("{}7{}\n", "(".repeat(200), ")".repeat(200)), false);
+    assert_eq!(out.stdout, "7\n");
+}
