@@ -25,7 +25,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// How far a run may go before it is reported as unfinished. The defaults
-/// allow about a second of native effort; a browser build may want less.
+/// allow a second or two of native effort (a browser build may want less):
+/// enough for `scale=10000; 4*a(1)` or `scale=5000; e(1)`, not for
+/// `scale=10000; e(1)`, which GNU bc finishes in a few minutes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Byte-code instructions executed.
@@ -45,7 +47,7 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             max_steps: 10_000_000,
-            max_work: 2_000_000_000,
+            max_work: 1_000_000_000,
             max_cost: Duration::from_secs(24 * 3600),
             max_digits: 5_000_000,
             max_output: 16 << 20,
@@ -169,7 +171,10 @@ impl Meter {
     /// A quotient of `q` digits by a divisor of `d` digits.
     pub fn div(&mut self, q: usize, d: usize) -> Result<(), Exhausted> {
         self.digits(q)?;
-        self.effort(limbs(q).saturating_mul(limbs(d).max(1)))?;
+        // A limb of long division costs a hardware division and a pass of
+        // multiply-subtract: several times a limb of multiplication.
+        let work = limbs(q).saturating_mul(limbs(d).max(1));
+        self.effort(if d > 9 { work.saturating_mul(4) } else { work })?;
         self.charge(PS_DIV_DIGIT.saturating_mul((q as u64).saturating_mul(d as u64 + 1)))
     }
 
