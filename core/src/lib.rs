@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod apiserver;
+pub mod calc;
 pub mod controllers;
 pub mod images;
 pub mod kubectl;
