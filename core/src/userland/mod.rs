@@ -11,12 +11,15 @@ pub mod commands;
 pub mod fs;
 pub mod outside;
 pub mod proc;
+#[cfg(test)]
+mod serve_tests;
 pub mod shell;
 
 pub use commands::{busybox_applet_names, busybox_registry};
 pub use fs::{Fs, FsError, Image, Volume};
-pub use outside::{FakeOutside, Outside};
+pub use outside::{FakeOutside, HttpRequest, HttpResponse, Outside};
 pub use proc::{
-    ExecHandle, ExecOptions, ExitStatus, Machine, MachineConfig, Millis, Output, Pid, Program,
-    ProgramFuture, Registry, Signal, Stdin, Stream,
+    AddrInUse, Endpoint, ExecHandle, ExecOptions, ExitStatus, HttpHandler, Machine, MachineConfig,
+    Millis, Output, Pid, Program, ProgramFuture, Registry, ServeCx, ServeResult, Signal, Stdin,
+    Stream,
 };

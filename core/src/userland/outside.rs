@@ -38,6 +38,10 @@ pub struct HttpRequest {
     pub host: String,
     pub path: String,
     pub headers: Vec<(String, String)>,
+    /// The connecting machine's address as the server sees it; the network
+    /// layer fills it in (clients leave `None`, which servers read as
+    /// loopback).
+    pub client_ip: Option<Ipv4Addr>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -14,8 +14,8 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use super::fs::{Fs, Image};
-use super::outside::Outside;
+use super::fs::{Fs, FsError, Image};
+use super::outside::{HttpRequest, HttpResponse, Outside};
 
 /// Simulated time in milliseconds since the engine started.
 pub type Millis = u64;
@@ -469,12 +469,121 @@ struct ProcEntry {
     ignored: u32,
 }
 
+/// Answers one HTTP request on behalf of a serving process.
+pub type HttpHandler = Rc<dyn Fn(&HttpRequest, &ServeCx<'_>) -> HttpResponse>;
+
+/// The port is already taken by another listener (`EADDRINUSE`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AddrInUse;
+
+/// What a machine does with an HTTP request to one of its ports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ServeResult {
+    /// Nothing listens there: the connection is refused.
+    NotListening,
+    /// A plain TCP listener accepted the connection and never answers.
+    Silent,
+    Response(HttpResponse),
+}
+
+struct HttpServer {
+    handler: HttpHandler,
+    out: Fd,
+    err: Fd,
+}
+
+struct Listener {
+    port: u16,
+    pid: Pid,
+    http: Option<Rc<HttpServer>>,
+}
+
+/// A serving process's side of one request: the machine's files and
+/// clocks, the process's stdout/stderr, and a way to end the process.
+pub struct ServeCx<'a> {
+    k: &'a Kernel,
+    pid: Pid,
+    server: &'a HttpServer,
+    exit: Cell<Option<ExitStatus>>,
+}
+
+impl ServeCx<'_> {
+    pub fn now(&self) -> Millis {
+        self.k.now()
+    }
+
+    /// Unix milliseconds on the simulated wall clock.
+    pub fn wall_ms(&self) -> i64 {
+        self.k.outside.wall_clock_ms(self.now())
+    }
+
+    pub fn hostname(&self) -> &str {
+        &self.k.hostname
+    }
+
+    /// The serving process.
+    pub fn pid(&self) -> Pid {
+        self.pid
+    }
+
+    /// The machine's filesystem; `Busy` if it is being changed right now.
+    pub fn fs(&self) -> Result<Ref<'_, Fs>, FsError> {
+        self.k.fs.try_borrow().map_err(|_| FsError::Busy)
+    }
+
+    pub fn stdout(&self, data: &[u8]) {
+        self.write(&self.server.out, Stream::Stdout, data);
+    }
+
+    pub fn stderr(&self, data: &[u8]) {
+        self.write(&self.server.err, Stream::Stderr, data);
+    }
+
+    /// Ends the serving process once the response is sent (`os.Exit`).
+    pub fn exit_process(&self, status: ExitStatus) {
+        self.exit.set(Some(status));
+    }
+
+    fn write(&self, fd: &Fd, stream: Stream, data: &[u8]) {
+        match fd {
+            Fd::Out(out, _) => out.push(self.now(), stream, data),
+            Fd::PipeW(w) => w.write(data),
+            Fd::File(path) => {
+                let now = self.wall_ms().div_euclid(1000);
+                if let Ok(mut fs) = self.k.fs.try_borrow_mut() {
+                    let _ = fs.write("/", path, data, true, now);
+                }
+            }
+            Fd::Null | Fd::PipeR(_) | Fd::FileR(_) => {}
+        }
+    }
+}
+
+/// A handle on a machine's listening ports that does not keep the machine
+/// alive, for the network layer: requests can reach a machine while one of
+/// its own processes is running (`wget localhost`).
+#[derive(Clone)]
+pub struct Endpoint(std::rc::Weak<Kernel>);
+
+impl Endpoint {
+    pub fn accepts(&self, port: u16) -> bool {
+        self.0.upgrade().is_some_and(|k| k.accepts(port))
+    }
+
+    pub fn http(&self, port: u16, request: &HttpRequest) -> ServeResult {
+        match self.0.upgrade() {
+            Some(k) => k.http(port, request),
+            None => ServeResult::NotListening,
+        }
+    }
+}
+
 struct State {
     now: Millis,
     next_pid: Pid,
     procs: Vec<ProcEntry>,
-    /// Ports listened on, with the listening pid.
-    listening: Vec<(u16, Pid)>,
+    /// Ports listened on; each closes when its process exits.
+    listening: Vec<Listener>,
 }
 
 impl State {
@@ -656,7 +765,22 @@ impl Machine {
 
     /// Whether a process listens on `port` (`nc -l`, servers).
     pub fn listening(&self, port: u16) -> bool {
-        self.k.st.borrow().listening.iter().any(|(p, _)| *p == port)
+        self.k.accepts(port)
+    }
+
+    /// Whether a connection to `port` would be accepted.
+    pub fn accepts(&self, port: u16) -> bool {
+        self.k.accepts(port)
+    }
+
+    /// Delivers an HTTP request to whatever serves `port`.
+    pub fn http(&self, port: u16, request: &HttpRequest) -> ServeResult {
+        self.k.http(port, request)
+    }
+
+    /// A handle for the network layer; see [`Endpoint`].
+    pub fn endpoint(&self) -> Endpoint {
+        Endpoint(Rc::downgrade(&self.k))
     }
 
     /// Moves the clock to `now` (never backwards) and runs every process
@@ -695,6 +819,42 @@ impl Machine {
 impl Kernel {
     fn now(&self) -> Millis {
         self.st.borrow().now
+    }
+
+    fn accepts(&self, port: u16) -> bool {
+        self.st
+            .try_borrow()
+            .is_ok_and(|st| st.listening.iter().any(|l| l.port == port))
+    }
+
+    /// Runs the handler with no borrow of the process table held, so it may
+    /// be reached from inside this machine's own `run` (a request to
+    /// localhost) and may look at the filesystem.
+    fn http(&self, port: u16, request: &HttpRequest) -> ServeResult {
+        let found = match self.st.try_borrow() {
+            Ok(st) => st
+                .listening
+                .iter()
+                .find(|l| l.port == port)
+                .map(|l| (l.pid, l.http.clone())),
+            Err(_) => None,
+        };
+        let (pid, server) = match found {
+            None => return ServeResult::NotListening,
+            Some((_, None)) => return ServeResult::Silent,
+            Some((pid, Some(server))) => (pid, server),
+        };
+        let cx = ServeCx {
+            k: self,
+            pid,
+            server: &server,
+            exit: Cell::new(None),
+        };
+        let response = (server.handler)(request, &cx);
+        if let Some(status) = cx.exit.get() {
+            self.exit(pid, status);
+        }
+        ServeResult::Response(response)
     }
 
     fn process_list(&self) -> Vec<ProcInfo> {
@@ -871,7 +1031,7 @@ impl Kernel {
                 dropped.push(f);
             }
             let ppid = p.ppid;
-            st.listening.retain(|(_, l)| *l != pid);
+            st.listening.retain(|l| l.pid != pid);
             if let Some(parent) = st.entry(ppid) {
                 parent.runnable = true;
             }
@@ -1397,8 +1557,41 @@ impl Proc {
     pub fn listen(&self, port: u16) {
         let mut st = self.k.st.borrow_mut();
         let pid = self.pid;
-        if !st.listening.contains(&(port, pid)) {
-            st.listening.push((port, pid));
+        if !st.listening.iter().any(|l| l.port == port && l.pid == pid) {
+            st.listening.push(Listener {
+                port,
+                pid,
+                http: None,
+            });
         }
+    }
+
+    /// Listens on `port` for plain TCP: connections are accepted, nothing
+    /// is ever answered.
+    pub fn serve_tcp(&self, port: u16) -> Result<(), AddrInUse> {
+        self.bind(port, None)
+    }
+
+    /// Serves HTTP on `port` while this process lives. The handler answers
+    /// each request at once; it must not hold this `Proc` (that would keep
+    /// the machine alive), and reaches the machine through [`ServeCx`].
+    /// Access logs go to this process's stdout/stderr as they are now.
+    pub fn serve_http(&self, port: u16, handler: HttpHandler) -> Result<(), AddrInUse> {
+        let out = self.fds.get(1).cloned().unwrap_or(Fd::Null);
+        let err = self.fds.get(2).cloned().unwrap_or(Fd::Null);
+        self.bind(port, Some(Rc::new(HttpServer { handler, out, err })))
+    }
+
+    fn bind(&self, port: u16, http: Option<Rc<HttpServer>>) -> Result<(), AddrInUse> {
+        let mut st = self.k.st.borrow_mut();
+        if st.listening.iter().any(|l| l.port == port) {
+            return Err(AddrInUse);
+        }
+        st.listening.push(Listener {
+            port,
+            pid: self.pid,
+            http,
+        });
+        Ok(())
     }
 }

@@ -12,6 +12,8 @@ mod text;
 
 use super::proc::{Program, Registry};
 
+pub use sys::{strftime, KERNEL_RELEASE};
+
 macro_rules! applet {
     ($name:ident, $main:path) => {
         pub fn $name(p: $crate::userland::proc::Proc) -> $crate::userland::proc::ProgramFuture {

@@ -288,6 +288,7 @@ async fn wget_main(p: Proc) -> ExitStatus {
             ("User-Agent".into(), "Wget".into()),
             ("Connection".into(), "close".into()),
         ],
+        client_ip: None,
     };
     let reply = p.outside().http(ip, url.port, &req);
     if reply.after_ms >= timeout_ms {
@@ -487,6 +488,7 @@ async fn nc_main(p: Proc) -> ExitStatus {
             host: host.clone(),
             path,
             headers: Vec::new(),
+            client_ip: None,
         };
         let reply = p.outside().http(ip, port, &req);
         p.sleep(reply.after_ms).await;
