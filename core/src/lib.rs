@@ -10,6 +10,7 @@
 pub mod api;
 pub mod apiserver;
 pub mod controllers;
+pub mod images;
 pub mod kubelet;
 pub mod net;
 pub mod scheduler;

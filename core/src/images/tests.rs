@@ -1,0 +1,1 @@
+//! Behaviour of the images through machines on simulated time.
