@@ -11,12 +11,15 @@ pub mod api;
 pub mod apiserver;
 pub mod controllers;
 pub mod images;
+pub mod kubectl;
 pub mod kubelet;
 pub mod net;
+pub mod network;
 pub mod scheduler;
 pub mod sim;
 pub mod store;
 pub mod syntax;
+pub mod terminal;
 pub mod userland;
 pub mod value;
 

@@ -47,6 +47,7 @@ fn an_idle_container_costs_well_under_a_kilobyte() {
             env: Vec::new(),
             outside: outside.clone(),
             registry: registry.clone(),
+            working_dir: String::new(),
         });
         m.start(argv.iter().map(|s| s.to_string()).collect(), log.clone())
             .expect("starts");

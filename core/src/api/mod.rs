@@ -1,11 +1,15 @@
 //! The Kubernetes API as Podlab speaks it: typed objects with the API's exact
 //! field names, strict decoding, defaulting and validation.
 
+pub mod apps;
+pub mod batch;
 pub mod codec;
 pub mod corev1;
+pub mod discovery;
 pub mod meta;
 pub mod quantity;
 pub mod resource;
+pub mod storagev1;
 pub mod time;
 pub mod validation;
 

@@ -337,10 +337,15 @@ pub(super) fn allocate<T: Stored>(
 }
 
 impl ApiServer {
-    /// The StorageClass marked default, if any. Filled in once the storage
-    /// kinds are registered.
+    /// The StorageClass marked default, if any (the newest wins when
+    /// several are, as the admission plugin picks).
     pub fn default_storage_class(&self) -> Option<String> {
-        None
+        self.store
+            .table::<crate::api::storagev1::StorageClass>()
+            .iter()
+            .filter(|(_, _, sc)| sc.is_default_class())
+            .max_by_key(|(_, name, sc)| (sc.metadata.creation_timestamp, *name))
+            .map(|(_, name, _)| name.to_string())
     }
 
     /// Reserves a static Service IP (the `kubernetes` and DNS Services).

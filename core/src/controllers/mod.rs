@@ -2,7 +2,7 @@
 //! write through the API server, driven by work queues that de-duplicate
 //! keys and remember why each key was queued.
 
-mod serviceaccount;
+pub mod serviceaccount;
 
 use std::collections::BTreeMap;
 

@@ -11,11 +11,16 @@ use std::collections::BTreeMap;
 pub use timers::{Task, Timers};
 pub use topology::{ClusterConfig, NodeSpecConfig};
 
+use std::rc::Rc;
+
 use crate::api::corev1::{Namespace, Node};
 use crate::api::meta::ObjectMeta;
-use crate::apiserver::{ApiServer, Millis, TraceEntry, WriteOptions};
+use crate::apiserver::{ApiServer, Millis, TraceEntry, WriteOptions, EPOCH_MILLIS};
 use crate::controllers;
-use crate::kubelet::{Kubelet, KubeletTask};
+use crate::images::Catalog;
+use crate::kubelet::volumes::Storage;
+use crate::kubelet::{Cx, Kubelet, KubeletTask};
+use crate::network::Network;
 use crate::scheduler::Scheduler;
 use crate::store::{Object, WatchEvent};
 
@@ -47,6 +52,9 @@ pub struct Cluster {
     scheduler: Scheduler,
     kubelets: BTreeMap<String, Kubelet>,
     controllers: controllers::Manager,
+    catalog: Catalog,
+    network: Rc<Network>,
+    storage: Storage,
     /// Simulated time at which the session started (after warm-up).
     start: Millis,
     tasks_run: u64,
@@ -58,11 +66,14 @@ impl Cluster {
     pub fn new(config: ClusterConfig) -> Cluster {
         let mut c = Cluster {
             api: ApiServer::new(config.seed),
-            config,
+            config: config.clone(),
             timers: Timers::default(),
             scheduler: Scheduler::new(),
             kubelets: BTreeMap::new(),
             controllers: controllers::Manager::new(),
+            catalog: Catalog::new(),
+            network: Rc::new(Network::new(config.seed, EPOCH_MILLIS)),
+            storage: Storage::default(),
             start: 0,
             tasks_run: 0,
         };
@@ -118,6 +129,11 @@ impl Cluster {
 
     pub fn api_mut(&mut self) -> &mut ApiServer {
         &mut self.api
+    }
+
+    /// The cluster network (pod IPs, Services, DNS).
+    pub fn network(&self) -> &Rc<Network> {
+        &self.network
     }
 
     pub fn scheduler(&self) -> &Scheduler {
@@ -211,7 +227,14 @@ impl Cluster {
             Task::Scheduler(t) => self.scheduler.run(t, &mut self.api, &mut self.timers),
             Task::Kubelet(node, t) => {
                 if let Some(k) = self.kubelets.get_mut(&node) {
-                    k.run(t, &mut self.api, &mut self.timers);
+                    let mut cx = Cx {
+                        api: &mut self.api,
+                        timers: &mut self.timers,
+                        catalog: &mut self.catalog,
+                        net: &self.network,
+                        storage: &mut self.storage,
+                    };
+                    k.run(t, &mut cx);
                 }
             }
             Task::Controller(t) => self.controllers.run(t, &mut self.api, &mut self.timers),
@@ -233,6 +256,7 @@ impl Cluster {
     }
 
     fn deliver(&mut self, ev: &WatchEvent, now: Millis) {
+        self.network.on_event(ev);
         self.scheduler.on_event(ev, &mut self.timers, now);
         self.controllers.on_event(ev, &mut self.timers, now);
         // Kubelets only hear about their own pods and nodes.
@@ -248,7 +272,7 @@ impl Cluster {
         };
         if let Some(node) = node {
             if let Some(k) = self.kubelets.get_mut(&node) {
-                k.on_event(ev, &mut self.timers, &self.api);
+                k.on_event(ev, &mut self.timers, now);
             }
         }
     }

@@ -4,13 +4,17 @@
 use std::rc::Rc;
 
 use super::table::Table;
+use crate::api::apps::{ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use crate::api::batch::{CronJob, Job};
 use crate::api::codec::Encode;
 use crate::api::corev1::{
     ConfigMap, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod,
     Secret, Service, ServiceAccount,
 };
+use crate::api::discovery::EndpointSlice;
 use crate::api::meta::ObjectMeta;
 use crate::api::resource::{Resource, ResourceInfo};
+use crate::api::storagev1::StorageClass;
 use crate::value::Value;
 
 /// A kind the store keeps, with its table and its place in `Object`.
@@ -121,6 +125,15 @@ kinds! {
     Event => events,
     PersistentVolume => persistentvolumes,
     PersistentVolumeClaim => persistentvolumeclaims,
+    EndpointSlice => endpointslices,
+    Deployment => deployments,
+    ReplicaSet => replicasets,
+    StatefulSet => statefulsets,
+    DaemonSet => daemonsets,
+    ControllerRevision => controllerrevisions,
+    Job => jobs,
+    CronJob => cronjobs,
+    StorageClass => storageclasses,
 }
 
 impl Object {

@@ -19,7 +19,7 @@ pub use commands::{busybox_applet_names, busybox_registry};
 pub use fs::{Fs, FsError, Image, Volume};
 pub use outside::{FakeOutside, HttpRequest, HttpResponse, Outside};
 pub use proc::{
-    AddrInUse, Endpoint, ExecHandle, ExecOptions, ExitStatus, HttpHandler, Machine, MachineConfig,
-    Millis, Output, Pid, Program, ProgramFuture, Registry, ServeCx, ServeResult, Signal, Stdin,
-    Stream,
+    AddrInUse, Chunk, Endpoint, ExecHandle, ExecOptions, ExitStatus, HttpHandler, Machine,
+    MachineConfig, Millis, Output, Pid, PipeWriter, Proc, Program, ProgramFuture, Registry,
+    ServeCx, ServeResult, Signal, SpawnError, Stdin, Stream, DEFAULT_PATH,
 };

@@ -31,7 +31,7 @@ pub enum Connect {
 }
 
 /// A request as wget sends it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HttpRequest {
     pub method: String,
     /// The `Host` header (name or IP, with `:port` when not 80).
@@ -92,6 +92,11 @@ pub trait Outside {
     fn connect(&self, ip: Ipv4Addr, port: u16) -> Connect;
     /// An HTTP request to `ip:port`.
     fn http(&self, ip: Ipv4Addr, port: u16, request: &HttpRequest) -> HttpReply;
+    /// The engine behind a host machine (the learner's terminal), for
+    /// programs such as kubectl that talk to the cluster itself.
+    fn host(&self) -> Option<&dyn std::any::Any> {
+        None
+    }
 }
 
 /// The cluster DNS service address kubeadm assigns.

@@ -595,6 +595,7 @@ impl State {
 pub(crate) struct Kernel {
     st: RefCell<State>,
     fs: RefCell<Fs>,
+    working_dir: String,
     hostname: String,
     env: Rc<Vec<(String, String)>>,
     outside: Rc<dyn Outside>,
@@ -610,6 +611,9 @@ pub struct MachineConfig {
     pub env: Vec<(String, String)>,
     pub outside: Rc<dyn Outside>,
     pub registry: Rc<Registry>,
+    /// Where the main process and execs start (the image's WORKDIR or the
+    /// container's workingDir); `/` when empty.
+    pub working_dir: String,
 }
 
 /// The `PATH` a container gets when its image sets none.
@@ -648,6 +652,11 @@ impl Machine {
                     listening: Vec::new(),
                 }),
                 fs: RefCell::new(Fs::new(&config.image)),
+                working_dir: if config.working_dir.is_empty() {
+                    "/".to_string()
+                } else {
+                    config.working_dir
+                },
                 hostname: config.hostname,
                 env: Rc::new(config.env),
                 outside: config.outside,
@@ -679,9 +688,8 @@ impl Machine {
             Fd::Out(log, Stream::Stderr),
         );
         let env = self.k.env.clone();
-        let pid = self
-            .k
-            .spawn_argv(0, argv, env, "/".to_string(), fds, false)?;
+        let cwd = self.k.working_dir.clone();
+        let pid = self.k.spawn_argv(0, argv, env, cwd, fds, false)?;
         self.k.run();
         Ok(pid)
     }
@@ -712,9 +720,8 @@ impl Machine {
             }
             Rc::new(e)
         };
-        let pid = self
-            .k
-            .spawn_argv(0, argv, env, "/".to_string(), fds, opts.tty)?;
+        let cwd = self.k.working_dir.clone();
+        let pid = self.k.spawn_argv(0, argv, env, cwd, fds, opts.tty)?;
         self.k.run();
         Ok(ExecHandle {
             pid,

@@ -400,7 +400,7 @@ pub struct EndpointPort {
 }
 
 /// A reference to an object.
-#[derive(Api, Clone, Debug, Default, PartialEq)]
+#[derive(Api, Clone, Debug, Default, PartialEq, Eq)]
 pub struct ObjectReference {
     /// Kind of the referent.
     #[api(omitempty)]

@@ -12,6 +12,7 @@ use crate::api::resource::{Resource, ResourceInfo, VERBS_ALL};
 use crate::api::time::Time;
 use crate::api::validation::*;
 use crate::impl_meta;
+use crate::string_enum;
 use crate::value::Value;
 
 /// A piece of storage in the cluster.
@@ -127,6 +128,15 @@ pub struct PersistentVolumeStatus {
     pub reason: String,
     /// When the phase last changed.
     pub last_phase_transition_time: Option<Time>,
+}
+
+string_enum! {
+    /// The status of a condition.
+    pub enum ConditionStatus {
+        True = "True",
+        False = "False",
+        Unknown = "Unknown",
+    }
 }
 
 pub static PV_INFO: ResourceInfo = ResourceInfo {
@@ -283,10 +293,10 @@ pub struct PersistentVolumeClaimSpec {
     pub storage_class_name: Option<String>,
     /// Filesystem (default) or Block.
     pub volume_mode: Option<String>,
-    /// Data source to populate the volume from.
-    pub data_source: Option<Value>,
-    /// Data source reference.
-    pub data_source_ref: Option<Value>,
+    /// An existing object to populate the volume from (a snapshot or another claim).
+    pub data_source: Option<TypedLocalObjectReference>,
+    /// Like dataSource, but may name any object, in another namespace too.
+    pub data_source_ref: Option<TypedObjectReference>,
     /// VolumeAttributesClass requested.
     pub volume_attributes_class_name: Option<String>,
 }
@@ -311,7 +321,7 @@ pub struct PersistentVolumeClaimStatus {
     /// Capacity of the bound volume.
     pub capacity: BTreeMap<String, Quantity>,
     /// Conditions of the claim.
-    pub conditions: Vec<Value>,
+    pub conditions: Vec<PersistentVolumeClaimCondition>,
     /// Resources allocated to the claim.
     pub allocated_resources: BTreeMap<String, Quantity>,
     /// Status of resize operations.
@@ -319,7 +329,83 @@ pub struct PersistentVolumeClaimStatus {
     /// Current VolumeAttributesClass.
     pub current_volume_attributes_class_name: Option<String>,
     /// Status of a modify operation.
-    pub modify_volume_status: Option<Value>,
+    pub modify_volume_status: Option<ModifyVolumeStatus>,
+}
+
+/// A reference to an object in the same namespace.
+#[derive(Api, Clone, Debug, Default, PartialEq)]
+pub struct TypedLocalObjectReference {
+    /// API group of the referent; null for the core group.
+    #[api(always)]
+    pub api_group: Option<String>,
+    /// Kind of the referent.
+    #[api(always, required)]
+    pub kind: String,
+    /// Name of the referent.
+    #[api(always, required)]
+    pub name: String,
+}
+
+/// A reference to an object, possibly in another namespace.
+#[derive(Api, Clone, Debug, Default, PartialEq)]
+pub struct TypedObjectReference {
+    /// API group of the referent; null for the core group.
+    #[api(always)]
+    pub api_group: Option<String>,
+    /// Kind of the referent.
+    #[api(always, required)]
+    pub kind: String,
+    /// Name of the referent.
+    #[api(always, required)]
+    pub name: String,
+    /// Namespace of the referent.
+    pub namespace: Option<String>,
+}
+
+/// A condition of a claim.
+#[derive(Api, Clone, Debug, Default, PartialEq)]
+pub struct PersistentVolumeClaimCondition {
+    /// Type of the condition, such as Resizing.
+    #[api(rename = "type", always, required)]
+    pub type_: String,
+    /// True, False or Unknown.
+    #[api(always, required)]
+    pub status: ConditionStatus,
+    /// Last time the condition was checked.
+    #[api(always)]
+    pub last_probe_time: Option<Time>,
+    /// Last time the condition changed status.
+    #[api(always)]
+    pub last_transition_time: Option<Time>,
+    /// Machine-readable reason of the last transition.
+    #[api(omitempty)]
+    pub reason: String,
+    /// Human-readable detail of the last transition.
+    #[api(omitempty)]
+    pub message: String,
+}
+
+/// Progress of a VolumeAttributesClass change.
+#[derive(Api, Clone, Debug, Default, PartialEq)]
+pub struct ModifyVolumeStatus {
+    /// The class being applied.
+    #[api(omitempty)]
+    pub target_volume_attributes_class_name: String,
+    /// Pending, InProgress or Infeasible.
+    #[api(always, required)]
+    pub status: String,
+}
+
+/// Defaults of a claim (`SetDefaults_PersistentVolumeClaim`,
+/// `SetDefaults_PersistentVolumeClaimSpec`): a new claim is Pending and
+/// mounts a filesystem.
+pub fn default_claim(claim: &mut PersistentVolumeClaim) {
+    if claim.status.phase.is_empty() {
+        claim.status.phase = "Pending".to_string();
+    }
+    if claim.spec.volume_mode.is_none() {
+        claim.spec.volume_mode = Some("Filesystem".to_string());
+    }
 }
 
 pub static PVC_INFO: ResourceInfo = ResourceInfo {
@@ -412,5 +498,78 @@ impl Resource for PersistentVolumeClaim {
             ));
         }
         errs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::apps::test_support::*;
+    use crate::api::codec::Encode;
+    use crate::api::quantity::Quantity;
+    use crate::api::time::Time;
+    use crate::value::Value;
+
+    #[test]
+    fn every_claim_field_survives_a_round_trip() {
+        let q = |s: &str| Quantity::parse(s).unwrap_or_default();
+        let claim = PersistentVolumeClaim {
+            metadata: meta("www"),
+            spec: PersistentVolumeClaimSpec {
+                access_modes: vec!["ReadWriteOnce".into()],
+                selector: Some(selector(&[("disk", "ssd")])),
+                resources: VolumeResourceRequirements {
+                    limits: [("storage".to_string(), q("2Gi"))].into(),
+                    requests: [("storage".to_string(), q("1Gi"))].into(),
+                },
+                volume_name: "pv-1".into(),
+                storage_class_name: Some(String::new()),
+                volume_mode: Some("Block".into()),
+                data_source: Some(TypedLocalObjectReference {
+                    api_group: None,
+                    kind: "PersistentVolumeClaim".into(),
+                    name: "src".into(),
+                }),
+                data_source_ref: Some(TypedObjectReference {
+                    api_group: Some("snapshot.storage.k8s.io".into()),
+                    kind: "VolumeSnapshot".into(),
+                    name: "snap".into(),
+                    namespace: Some("other".into()),
+                }),
+                volume_attributes_class_name: Some("gold".into()),
+            },
+            status: PersistentVolumeClaimStatus {
+                phase: "Bound".into(),
+                access_modes: vec!["ReadWriteOnce".into()],
+                capacity: [("storage".to_string(), q("1Gi"))].into(),
+                conditions: vec![PersistentVolumeClaimCondition {
+                    type_: "Resizing".into(),
+                    status: ConditionStatus::True,
+                    last_probe_time: Some(Time(1)),
+                    last_transition_time: None,
+                    reason: "r".into(),
+                    message: "m".into(),
+                }],
+                allocated_resources: [("storage".to_string(), q("1Gi"))].into(),
+                allocated_resource_statuses: labels(&[("storage", "ControllerResizeInProgress")]),
+                current_volume_attributes_class_name: Some("silver".into()),
+                modify_volume_status: Some(ModifyVolumeStatus {
+                    target_volume_attributes_class_name: "gold".into(),
+                    status: "InProgress".into(),
+                }),
+            },
+        };
+        assert_eq!(round_trip(&claim), Ok(claim.clone()));
+        // A core-group reference writes its group as null.
+        let v = claim.encode();
+        assert_eq!(v.pointer("spec.dataSource.apiGroup"), Some(&Value::Null));
+    }
+
+    #[test]
+    fn a_new_claim_is_pending_with_a_filesystem() {
+        let mut claim = PersistentVolumeClaim::default();
+        default_claim(&mut claim);
+        assert_eq!(claim.status.phase, "Pending");
+        assert_eq!(claim.spec.volume_mode.as_deref(), Some("Filesystem"));
     }
 }

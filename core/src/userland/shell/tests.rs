@@ -32,6 +32,7 @@ fn machine_with(outside: FakeOutside) -> Machine {
         ],
         outside: Rc::new(outside),
         registry: Rc::new(busybox_registry()),
+        working_dir: String::new(),
     })
 }
 
