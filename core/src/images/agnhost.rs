@@ -7,8 +7,8 @@ use std::rc::Rc;
 
 use super::rootfs;
 use super::support::{
-    boxed, client_ip, client_port, go_block_forever, go_duration, go_error, go_float,
-    go_not_found, go_response, log_time, path_only, query_param, wait_for_signal,
+    boxed, client_ip, client_port, go_block_forever, go_duration, go_error, go_float, go_not_found,
+    go_response, log_time, path_only, query_param, wait_for_signal,
 };
 use super::Built;
 use crate::userland::outside::HttpResponse;
@@ -184,7 +184,9 @@ async fn netexec(p: &Proc) -> ExitStatus {
                         Ok(c) => go_response(c, msg, now),
                         Err(_) => go_response(
                             200,
-                            format!("argument 'code' must be an integer or empty, got \"{code}\"\n"),
+                            format!(
+                                "argument 'code' must be an integer or empty, got \"{code}\"\n"
+                            ),
                             now,
                         ),
                     }
@@ -204,7 +206,9 @@ async fn netexec(p: &Proc) -> ExitStatus {
                 }
                 "/exit" => {
                     let (code, timeout, wait) = (q("code"), q("timeout"), q("wait"));
-                    log(&format!("GET /exit?code={code}&timeout={timeout}&wait={wait}"));
+                    log(&format!(
+                        "GET /exit?code={code}&timeout={timeout}&wait={wait}"
+                    ));
                     match code.parse::<u8>() {
                         Ok(c) if c <= 127 => {
                             cx.exit_process(ExitStatus::Code(c));
@@ -243,7 +247,11 @@ async fn netexec(p: &Proc) -> ExitStatus {
     }
     go_log(p, &format!("Started HTTP server on port {port}")).await;
     if p.serve_http(port, handler).is_err() {
-        go_log(p, &format!("listen tcp :{port}: bind: address already in use")).await;
+        go_log(
+            p,
+            &format!("listen tcp :{port}: bind: address already in use"),
+        )
+        .await;
         return ExitStatus::FAILURE;
     }
     go_block_forever(p).await
@@ -270,8 +278,7 @@ fn go_now(wall_ms: i64, mono_ms: u64) -> String {
 /// minute for the pod to be deleted.
 async fn serve_hostname(p: &Proc) -> ExitStatus {
     let port: u16 = flag(p, "port").and_then(|v| v.parse().ok()).unwrap_or(9376);
-    let tcp = flag(p, "tcp").is_some_and(|v| v != "false")
-        || p.argv.iter().any(|a| a == "--tcp");
+    let tcp = flag(p, "tcp").is_some_and(|v| v != "false") || p.argv.iter().any(|a| a == "--tcp");
     let served = Rc::new(Cell::new(0u64));
     let bound = if tcp {
         p.serve_tcp(port)
@@ -291,12 +298,20 @@ async fn serve_hostname(p: &Proc) -> ExitStatus {
                     )
                     .as_bytes(),
                 );
-                go_response(200, cx.hostname().to_string(), cx.wall_ms().div_euclid(1000))
+                go_response(
+                    200,
+                    cx.hostname().to_string(),
+                    cx.wall_ms().div_euclid(1000),
+                )
             }),
         )
     };
     if bound.is_err() {
-        go_log(p, &format!("listen tcp :{port}: bind: address already in use")).await;
+        go_log(
+            p,
+            &format!("listen tcp :{port}: bind: address already in use"),
+        )
+        .await;
         return ExitStatus::FAILURE;
     }
     go_log(p, &format!("Serving on port {port}.")).await;
@@ -324,8 +339,18 @@ mod tests {
     #[test]
     fn go_now_prints_wall_and_monotonic_time() {
         let cases = [
-            ("on the second", 1_795_621_907_000, 12_000, "2026-11-25 15:51:47 +0000 UTC m=+12.000000000"),
-            ("with milliseconds", 1_795_621_907_250, 5, "2026-11-25 15:51:47.25 +0000 UTC m=+0.005000000"),
+            (
+                "on the second",
+                1_795_621_907_000,
+                12_000,
+                "2026-11-25 15:51:47 +0000 UTC m=+12.000000000",
+            ),
+            (
+                "with milliseconds",
+                1_795_621_907_250,
+                5,
+                "2026-11-25 15:51:47.25 +0000 UTC m=+0.005000000",
+            ),
         ];
         for (name, wall, mono, want) in cases {
             assert_eq!(go_now(wall, mono), want, "{name}");

@@ -136,7 +136,9 @@ async fn node_main(p: Proc) -> ExitStatus {
     };
     let Some(app) = Kubia::from_script(&String::from_utf8_lossy(&text)) else {
         let _ = p
-            .err(&format!("node: {full}: only the kubia sample apps run in this image\n"))
+            .err(&format!(
+                "node: {full}: only the kubia sample apps run in this image\n"
+            ))
             .await;
         return ExitStatus::FAILURE;
     };
@@ -177,7 +179,8 @@ fn node_response(
     now: i64,
     req: &crate::userland::outside::HttpRequest,
 ) -> HttpResponse {
-    let close = super::support::header(req, "Connection").is_some_and(|c| c.eq_ignore_ascii_case("close"));
+    let close =
+        super::support::header(req, "Connection").is_some_and(|c| c.eq_ignore_ascii_case("close"));
     HttpResponse {
         status,
         reason: super::support::reason(status).to_string(),
@@ -195,7 +198,12 @@ fn node_response(
 
 /// `FROM busybox` with a shell-form ENTRYPOINT.
 pub(crate) fn busybox_script_image(script: &str) -> Built {
-    built(rootfs::busybox_fs(), &["/bin/sh", "-c", script], &[], 720_000)
+    built(
+        rootfs::busybox_fs(),
+        &["/bin/sh", "-c", script],
+        &[],
+        720_000,
+    )
 }
 
 /// The training liveness image: `/server`, alive for ten seconds.
@@ -310,7 +318,9 @@ fn fluentd(p: Proc) -> ProgramFuture {
         }
         let _ = p.out(&s).await;
         wait_for_signal(&p, &[Signal::Term, Signal::Int]).await;
-        let _ = p.out(&format!("{} [info]: shutting down fluentd\n", ts(&p))).await;
+        let _ = p
+            .out(&format!("{} [info]: shutting down fluentd\n", ts(&p)))
+            .await;
         ExitStatus::SUCCESS
     })
 }
@@ -358,7 +368,10 @@ pub(crate) enum Component {
 const COMPONENTS: &[(&str, &str)] = &[
     ("etcd", "usr/local/bin/etcd"),
     ("kube-apiserver", "usr/local/bin/kube-apiserver"),
-    ("kube-controller-manager", "usr/local/bin/kube-controller-manager"),
+    (
+        "kube-controller-manager",
+        "usr/local/bin/kube-controller-manager",
+    ),
     ("kube-scheduler", "usr/local/bin/kube-scheduler"),
     ("kube-proxy", "usr/local/bin/kube-proxy"),
     ("coredns", "coredns"),
@@ -397,7 +410,11 @@ pub(crate) fn control_plane_image(c: Component, version: &str) -> Built {
         Component::Apiserver => (vec!["/go-runner".into()], Vec::new(), 28_700_000),
         Component::ControllerManager => (vec!["/go-runner".into()], Vec::new(), 26_300_000),
         Component::Scheduler => (vec!["/go-runner".into()], Vec::new(), 20_700_000),
-        Component::Proxy => (vec!["/usr/local/bin/kube-proxy".into()], Vec::new(), 30_900_000),
+        Component::Proxy => (
+            vec!["/usr/local/bin/kube-proxy".into()],
+            Vec::new(),
+            30_900_000,
+        ),
         Component::CoreDns => (vec!["/coredns".into()], Vec::new(), 18_600_000),
     };
     let mut b = Built {
@@ -434,7 +451,12 @@ fn go_runner(p: Proc) -> ProgramFuture {
             .cloned()
             .collect();
         let Some(name) = rest.first().cloned() else {
-            let _ = p.err(&format!("{} not enough arguments to run\n", log_time(p.wall_ms()))).await;
+            let _ = p
+                .err(&format!(
+                    "{} not enough arguments to run\n",
+                    log_time(p.wall_ms())
+                ))
+                .await;
             return ExitStatus::FAILURE;
         };
         let path = p.getenv("PATH").unwrap_or(PATH).to_string();
@@ -505,7 +527,10 @@ async fn component_main(p: Proc) -> ExitStatus {
         Component::CoreDns,
     ][which];
     let stamp = {
-        let data = p.fs().read("/", &format!("/{}", c.binary_path())).unwrap_or_default();
+        let data = p
+            .fs()
+            .read("/", &format!("/{}", c.binary_path()))
+            .unwrap_or_default();
         String::from_utf8_lossy(&data).trim().to_string()
     };
     let version = stamp.rsplit([' ', '-']).next().unwrap_or("").to_string();
@@ -514,13 +539,24 @@ async fn component_main(p: Proc) -> ExitStatus {
     let (lines, ports): (String, Vec<(u16, &'static str)>) = match c {
         Component::Apiserver => {
             let addr = arg(&p, "advertise-address").unwrap_or_else(|| "0.0.0.0".into());
-            let port: u16 = arg(&p, "secure-port").and_then(|v| v.parse().ok()).unwrap_or(6443);
+            let port: u16 = arg(&p, "secure-port")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(6443);
             (
                 [
-                    k("options.go:238", &format!("external host was not specified, using {addr}")),
+                    k(
+                        "options.go:238",
+                        &format!("external host was not specified, using {addr}"),
+                    ),
                     k("server.go:143", &format!("Version: {version}")),
-                    k("server.go:145", "\"Golang settings\" GOGC=\"\" GOMAXPROCS=\"\" GOTRACEBACK=\"\""),
-                    k("secure_serving.go:213", &format!("Serving securely on [::]:{port}")),
+                    k(
+                        "server.go:145",
+                        "\"Golang settings\" GOGC=\"\" GOMAXPROCS=\"\" GOTRACEBACK=\"\"",
+                    ),
+                    k(
+                        "secure_serving.go:213",
+                        &format!("Serving securely on [::]:{port}"),
+                    ),
                 ]
                 .concat(),
                 vec![(port, "ok")],
@@ -529,10 +565,22 @@ async fn component_main(p: Proc) -> ExitStatus {
         Component::ControllerManager => (
             [
                 k("serving.go:386", "Generated self-signed cert in-memory"),
-                k("controllermanager.go:185", &format!("\"Starting\" version=\"{version}\"")),
-                k("controllermanager.go:187", "\"Golang settings\" GOGC=\"\" GOMAXPROCS=\"\" GOTRACEBACK=\"\""),
-                k("secure_serving.go:213", "Serving securely on 127.0.0.1:10257"),
-                k("leaderelection.go:257", "attempting to acquire leader lease kube-system/kube-controller-manager..."),
+                k(
+                    "controllermanager.go:185",
+                    &format!("\"Starting\" version=\"{version}\""),
+                ),
+                k(
+                    "controllermanager.go:187",
+                    "\"Golang settings\" GOGC=\"\" GOMAXPROCS=\"\" GOTRACEBACK=\"\"",
+                ),
+                k(
+                    "secure_serving.go:213",
+                    "Serving securely on 127.0.0.1:10257",
+                ),
+                k(
+                    "leaderelection.go:257",
+                    "attempting to acquire leader lease kube-system/kube-controller-manager...",
+                ),
             ]
             .concat(),
             vec![(10257, "ok")],
@@ -540,10 +588,22 @@ async fn component_main(p: Proc) -> ExitStatus {
         Component::Scheduler => (
             [
                 k("serving.go:386", "Generated self-signed cert in-memory"),
-                k("server.go:167", &format!("\"Starting Kubernetes Scheduler\" version=\"{version}\"")),
-                k("server.go:169", "\"Golang settings\" GOGC=\"\" GOMAXPROCS=\"\" GOTRACEBACK=\"\""),
-                k("secure_serving.go:213", "Serving securely on 127.0.0.1:10259"),
-                k("leaderelection.go:257", "attempting to acquire leader lease kube-system/kube-scheduler..."),
+                k(
+                    "server.go:167",
+                    &format!("\"Starting Kubernetes Scheduler\" version=\"{version}\""),
+                ),
+                k(
+                    "server.go:169",
+                    "\"Golang settings\" GOGC=\"\" GOMAXPROCS=\"\" GOTRACEBACK=\"\"",
+                ),
+                k(
+                    "secure_serving.go:213",
+                    "Serving securely on 127.0.0.1:10259",
+                ),
+                k(
+                    "leaderelection.go:257",
+                    "attempting to acquire leader lease kube-system/kube-scheduler...",
+                ),
             ]
             .concat(),
             vec![(10259, "ok")],
@@ -551,13 +611,28 @@ async fn component_main(p: Proc) -> ExitStatus {
         Component::Proxy => (
             [
                 k("server_linux.go:66", "\"Using iptables proxy\""),
-                k("server.go:243", "\"kube-proxy running in dual-stack mode\" primary ipFamily=\"IPv4\""),
+                k(
+                    "server.go:243",
+                    "\"kube-proxy running in dual-stack mode\" primary ipFamily=\"IPv4\"",
+                ),
                 k("server_linux.go:170", "\"Using iptables Proxier\""),
-                k("server.go:483", &format!("\"Version info\" version=\"{version}\"")),
+                k(
+                    "server.go:483",
+                    &format!("\"Version info\" version=\"{version}\""),
+                ),
                 k("config.go:199", "\"Starting service config controller\""),
-                k("config.go:105", "\"Starting endpoint slice config controller\""),
-                k("shared_informer.go:320", "Caches are synced for service config"),
-                k("shared_informer.go:320", "Caches are synced for endpoint slice config"),
+                k(
+                    "config.go:105",
+                    "\"Starting endpoint slice config controller\"",
+                ),
+                k(
+                    "shared_informer.go:320",
+                    "Caches are synced for service config",
+                ),
+                k(
+                    "shared_informer.go:320",
+                    "Caches are synced for endpoint slice config",
+                ),
             ]
             .concat(),
             vec![(10256, "ok"), (10249, "")],
@@ -603,7 +678,9 @@ async fn component_main(p: Proc) -> ExitStatus {
     for (port, body) in &ports {
         if p.serve_http(*port, ok_handler(body)).is_err() {
             let msg = format!("listen tcp :{port}: bind: address already in use");
-            let _ = p.err(&klog('E', p.wall_ms(), p.pid, "run.go:72", &msg)).await;
+            let _ = p
+                .err(&klog('E', p.wall_ms(), p.pid, "run.go:72", &msg))
+                .await;
             return ExitStatus::FAILURE;
         }
     }

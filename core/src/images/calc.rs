@@ -149,7 +149,9 @@ async fn bc_main(p: Proc) -> ExitStatus {
     match Calculators::bc(&program, mathlib) {
         Some(run) => finish(&p, run).await,
         None => {
-            let _ = p.err("bc: the calculator is not available in this build\n").await;
+            let _ = p
+                .err("bc: the calculator is not available in this build\n")
+                .await;
             ExitStatus::FAILURE
         }
     }
@@ -160,7 +162,11 @@ async fn perl_main(p: Proc) -> ExitStatus {
     if args.iter().any(|a| a == "-v" || a == "--version") {
         let data = p.fs().read("/", "/usr/local/bin/perl").unwrap_or_default();
         let text = String::from_utf8_lossy(&data);
-        let version = text.split_whitespace().nth(1).unwrap_or("5.34.0").to_string();
+        let version = text
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or("5.34.0")
+            .to_string();
         let mut parts = version.split('.').skip(1);
         let (minor, patch) = (parts.next().unwrap_or("0"), parts.next().unwrap_or("0"));
         let _ = p
@@ -174,7 +180,9 @@ async fn perl_main(p: Proc) -> ExitStatus {
         Some(run) => finish(&p, run).await,
         None => {
             let _ = p
-                .err("perl: only one-line programs that print strings or bpi(N) run in this image\n")
+                .err(
+                    "perl: only one-line programs that print strings or bpi(N) run in this image\n",
+                )
                 .await;
             ExitStatus::Code(255)
         }

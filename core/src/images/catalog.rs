@@ -191,7 +191,12 @@ const PUBLIC_REGISTRIES: &[&str] = &[
 ];
 
 /// Registries Kubernetes images have been published to.
-const K8S_REGISTRIES: &[&str] = &["registry.k8s.io", "k8s.gcr.io", "gcr.io/google-containers", "gcr.io/google_containers"];
+const K8S_REGISTRIES: &[&str] = &[
+    "registry.k8s.io",
+    "k8s.gcr.io",
+    "gcr.io/google-containers",
+    "gcr.io/google_containers",
+];
 
 fn k8s(domain: &str, path: &str, name: &str) -> bool {
     let full = format!("{domain}/{path}");
@@ -231,9 +236,7 @@ fn repo(domain: &str, path: &str) -> Option<Repo> {
         }
         _ if k8s(domain, path, "kube-scheduler") => Repo::Kube(Component::Scheduler),
         _ if k8s(domain, path, "kube-proxy") => Repo::Kube(Component::Proxy),
-        _ if k8s(domain, path, "coredns/coredns") || k8s(domain, path, "coredns") => {
-            Repo::CoreDns
-        }
+        _ if k8s(domain, path, "coredns/coredns") || k8s(domain, path, "coredns") => Repo::CoreDns,
         _ => return None,
     })
 }
@@ -333,7 +336,15 @@ fn nginx_version(base: &str) -> Option<Version> {
 
 fn nginx_tag(t: &str) -> Option<(Kind, String)> {
     // The base and the variant suffix (`1.25-alpine`, `stable-perl`, `alpine`).
-    let variants = ["alpine-slim", "alpine-perl", "alpine", "perl", "otel", "bookworm", "trixie"];
+    let variants = [
+        "alpine-slim",
+        "alpine-perl",
+        "alpine",
+        "perl",
+        "otel",
+        "bookworm",
+        "trixie",
+    ];
     let (base, variant) = variants
         .iter()
         .find_map(|v| {
@@ -459,7 +470,14 @@ fn ubuntu_tag(t: &str) -> Option<&'static str> {
 /// Stable perl releases published as images: 5.N with N even.
 fn perl_tag(t: &str) -> Option<(String, u32)> {
     let mut base = t;
-    for suffix in ["-slim", "-threaded", "-bookworm", "-bullseye", "-buster", "-trixie"] {
+    for suffix in [
+        "-slim",
+        "-threaded",
+        "-bookworm",
+        "-bullseye",
+        "-buster",
+        "-trixie",
+    ] {
         base = base.strip_suffix(suffix).unwrap_or(base);
     }
     let base = base.strip_suffix("-slim").unwrap_or(base);
@@ -561,8 +579,22 @@ fn tag(repo: Repo, t: &str) -> Option<(Kind, String)> {
         Repo::Pause => {
             let ok = matches!(
                 t,
-                "0.8.0" | "1.0" | "2.0" | "3.0" | "3.1" | "3.2" | "3.3" | "3.4.1" | "3.5" | "3.6"
-                    | "3.7" | "3.8" | "3.9" | "3.10" | "3.10.1" | "latest"
+                "0.8.0"
+                    | "1.0"
+                    | "2.0"
+                    | "3.0"
+                    | "3.1"
+                    | "3.2"
+                    | "3.3"
+                    | "3.4.1"
+                    | "3.5"
+                    | "3.6"
+                    | "3.7"
+                    | "3.8"
+                    | "3.9"
+                    | "3.10"
+                    | "3.10.1"
+                    | "latest"
             );
             let version = if t == "latest" { "3.10.1" } else { t };
             ok.then(|| (Kind::Pause(version.to_string()), t.to_string()))
@@ -594,12 +626,20 @@ fn canonical_tags(repo: Repo) -> Vec<String> {
             .iter()
             .flat_map(|(m, max)| (0..=*max).map(move |p| format!("1.{m}.{p}")))
             .collect(),
-        Repo::Debian => rootfs::DEBIAN.iter().map(|d| d.codename.to_string()).collect(),
-        Repo::Ubuntu => rootfs::UBUNTU.iter().map(|u| u.version.to_string()).collect(),
-        Repo::Pause => ["3.1", "3.2", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10", "3.10.1"]
+        Repo::Debian => rootfs::DEBIAN
             .iter()
-            .map(|s| s.to_string())
+            .map(|d| d.codename.to_string())
             .collect(),
+        Repo::Ubuntu => rootfs::UBUNTU
+            .iter()
+            .map(|u| u.version.to_string())
+            .collect(),
+        Repo::Pause => [
+            "3.1", "3.2", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10", "3.10.1",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
         Repo::Agnhost => (1..=59).map(|n| format!("2.{n}")).collect(),
         _ => vec!["latest".to_string()],
     }
@@ -619,52 +659,167 @@ mod tests {
     fn tags_resolve_to_the_image_they_name() {
         let nginx = |v: Version, flavor| Kind::Nginx(nginx::Build { version: v, flavor });
         let cases: Vec<(&str, &str, Result<Kind, Miss>)> = vec![
-            ("nginx latest is mainline", "nginx", Ok(nginx(NGINX_MAINLINE, Flavor::Debian))),
-            ("nginx stable", "nginx:stable", Ok(nginx(NGINX_STABLE, Flavor::Debian))),
-            ("an old nginx", "nginx:1.7.9", Ok(nginx(Version(1, 7, 9), Flavor::Debian))),
-            ("a minor picks its newest patch", "nginx:1.14", Ok(nginx(Version(1, 14, 2), Flavor::Debian))),
-            ("nginx 1.9.1", "nginx:1.9.1", Ok(nginx(Version(1, 9, 1), Flavor::Debian))),
-            ("nginx 1.8", "nginx:1.8", Ok(nginx(Version(1, 8, 1), Flavor::Debian))),
-            ("nginx 1.16.1", "nginx:1.16.1", Ok(nginx(Version(1, 16, 1), Flavor::Debian))),
-            ("an alpine variant", "nginx:1.25-alpine", Ok(nginx(Version(1, 25, 5), Flavor::Alpine))),
-            ("bare alpine", "nginx:alpine", Ok(nginx(NGINX_MAINLINE, Flavor::Alpine))),
+            (
+                "nginx latest is mainline",
+                "nginx",
+                Ok(nginx(NGINX_MAINLINE, Flavor::Debian)),
+            ),
+            (
+                "nginx stable",
+                "nginx:stable",
+                Ok(nginx(NGINX_STABLE, Flavor::Debian)),
+            ),
+            (
+                "an old nginx",
+                "nginx:1.7.9",
+                Ok(nginx(Version(1, 7, 9), Flavor::Debian)),
+            ),
+            (
+                "a minor picks its newest patch",
+                "nginx:1.14",
+                Ok(nginx(Version(1, 14, 2), Flavor::Debian)),
+            ),
+            (
+                "nginx 1.9.1",
+                "nginx:1.9.1",
+                Ok(nginx(Version(1, 9, 1), Flavor::Debian)),
+            ),
+            (
+                "nginx 1.8",
+                "nginx:1.8",
+                Ok(nginx(Version(1, 8, 1), Flavor::Debian)),
+            ),
+            (
+                "nginx 1.16.1",
+                "nginx:1.16.1",
+                Ok(nginx(Version(1, 16, 1), Flavor::Debian)),
+            ),
+            (
+                "an alpine variant",
+                "nginx:1.25-alpine",
+                Ok(nginx(Version(1, 25, 5), Flavor::Alpine)),
+            ),
+            (
+                "bare alpine",
+                "nginx:alpine",
+                Ok(nginx(NGINX_MAINLINE, Flavor::Alpine)),
+            ),
             ("a typo'd nginx tag", "nginx:1.91", Err(Miss::UnknownTag)),
-            ("a patch that never shipped", "nginx:1.14.3", Err(Miss::UnknownTag)),
-            ("nginx-slim", "registry.k8s.io/nginx-slim:0.8", Ok(nginx(Version(1, 11, 1), Flavor::Slim))),
+            (
+                "a patch that never shipped",
+                "nginx:1.14.3",
+                Err(Miss::UnknownTag),
+            ),
+            (
+                "nginx-slim",
+                "registry.k8s.io/nginx-slim:0.8",
+                Ok(nginx(Version(1, 11, 1), Flavor::Slim)),
+            ),
             ("busybox", "busybox", Ok(Kind::Busybox)),
             ("busybox 1.28", "busybox:1.28", Ok(Kind::Busybox)),
             ("busybox 1.28.4", "busybox:1.28.4", Ok(Kind::Busybox)),
             ("busybox musl", "busybox:1.36.1-musl", Ok(Kind::Busybox)),
-            ("the k8s busybox", "registry.k8s.io/busybox:1.27.2", Ok(Kind::Busybox)),
+            (
+                "the k8s busybox",
+                "registry.k8s.io/busybox:1.27.2",
+                Ok(Kind::Busybox),
+            ),
             ("a busybox typo", "busybox:1.2.8", Err(Miss::UnknownTag)),
             ("debian", "debian", Ok(Kind::Debian(13))),
-            ("debian by codename", "debian:bookworm-slim", Ok(Kind::Debian(12))),
+            (
+                "debian by codename",
+                "debian:bookworm-slim",
+                Ok(Kind::Debian(12)),
+            ),
             ("debian by number", "debian:11", Ok(Kind::Debian(11))),
             ("ubuntu", "ubuntu", Ok(Kind::Ubuntu("24.04"))),
             ("ubuntu jammy", "ubuntu:jammy", Ok(Kind::Ubuntu("22.04"))),
-            ("perl", "perl:5.34.0", Ok(Kind::Perl { version: "5.34.0".into(), debian: 11 })),
+            (
+                "perl",
+                "perl:5.34.0",
+                Ok(Kind::Perl {
+                    version: "5.34.0".into(),
+                    debian: 11,
+                }),
+            ),
             ("an odd perl", "perl:5.35.0", Err(Miss::UnknownTag)),
             ("ubuntu-bc", "resouer/ubuntu-bc", Ok(Kind::UbuntuBc)),
-            ("agnhost", "registry.k8s.io/e2e-test-images/agnhost:2.40", Ok(Kind::Agnhost)),
-            ("agnhost on the old registry", "k8s.gcr.io/e2e-test-images/agnhost:2.32", Ok(Kind::Agnhost)),
-            ("training liveness", "quay.io/junkai/training:liveness", Ok(Kind::TrainingLiveness)),
-            ("training goproxy", "quay.io/junkai/training:goproxy-liveness", Ok(Kind::GoProxy)),
+            (
+                "agnhost",
+                "registry.k8s.io/e2e-test-images/agnhost:2.40",
+                Ok(Kind::Agnhost),
+            ),
+            (
+                "agnhost on the old registry",
+                "k8s.gcr.io/e2e-test-images/agnhost:2.32",
+                Ok(Kind::Agnhost),
+            ),
+            (
+                "training liveness",
+                "quay.io/junkai/training:liveness",
+                Ok(Kind::TrainingLiveness),
+            ),
+            (
+                "training goproxy",
+                "quay.io/junkai/training:goproxy-liveness",
+                Ok(Kind::GoProxy),
+            ),
             ("goproxy", "registry.k8s.io/goproxy:0.1", Ok(Kind::GoProxy)),
             ("demo", "quay.io/junkai/demo:1.0", Ok(Kind::Demo)),
             ("kubia", "idealism/kubia", Ok(Kind::Kubia(Kubia::Hostname))),
-            ("luksa kubia v2", "luksa/kubia:v2", Ok(Kind::Kubia(Kubia::Version(2)))),
-            ("kubia-unhealthy", "idealism/kubia-unhealthy", Ok(Kind::Kubia(Kubia::Unhealthy))),
+            (
+                "luksa kubia v2",
+                "luksa/kubia:v2",
+                Ok(Kind::Kubia(Kubia::Version(2))),
+            ),
+            (
+                "kubia-unhealthy",
+                "idealism/kubia-unhealthy",
+                Ok(Kind::Kubia(Kubia::Unhealthy)),
+            ),
             ("ssd-monitor", "idealism/ssd-monitor", Ok(Kind::SsdMonitor)),
             ("batch-job", "idealism/batch-job", Ok(Kind::BatchJob)),
-            ("fluentd", "k8s.gcr.io/fluentd-elasticsearch:1.20", Ok(Kind::Fluentd)),
-            ("pause", "registry.k8s.io/pause:3.10", Ok(Kind::Pause("3.10".into()))),
-            ("etcd", "registry.k8s.io/etcd:3.5.16-0", Ok(Kind::ControlPlane(Component::Etcd, "3.5.16-0".into()))),
-            ("apiserver", "registry.k8s.io/kube-apiserver:v1.32.2", Ok(Kind::ControlPlane(Component::Apiserver, "v1.32.2".into()))),
-            ("coredns", "registry.k8s.io/coredns/coredns:v1.11.3", Ok(Kind::ControlPlane(Component::CoreDns, "v1.11.3".into()))),
+            (
+                "fluentd",
+                "k8s.gcr.io/fluentd-elasticsearch:1.20",
+                Ok(Kind::Fluentd),
+            ),
+            (
+                "pause",
+                "registry.k8s.io/pause:3.10",
+                Ok(Kind::Pause("3.10".into())),
+            ),
+            (
+                "etcd",
+                "registry.k8s.io/etcd:3.5.16-0",
+                Ok(Kind::ControlPlane(Component::Etcd, "3.5.16-0".into())),
+            ),
+            (
+                "apiserver",
+                "registry.k8s.io/kube-apiserver:v1.32.2",
+                Ok(Kind::ControlPlane(Component::Apiserver, "v1.32.2".into())),
+            ),
+            (
+                "coredns",
+                "registry.k8s.io/coredns/coredns:v1.11.3",
+                Ok(Kind::ControlPlane(Component::CoreDns, "v1.11.3".into())),
+            ),
             ("an unknown Hub repository", "nginxx", Err(Miss::HubDenied)),
-            ("a private-looking Hub repository", "myrepo/job-wq-1", Err(Miss::HubDenied)),
-            ("an unknown repository elsewhere", "gcr.io/myproject/job-wq-2", Err(Miss::UnknownRepository)),
-            ("an unknown registry", "myregistry.example.com/app:v1", Err(Miss::UnknownHost)),
+            (
+                "a private-looking Hub repository",
+                "myrepo/job-wq-1",
+                Err(Miss::HubDenied),
+            ),
+            (
+                "an unknown repository elsewhere",
+                "gcr.io/myproject/job-wq-2",
+                Err(Miss::UnknownRepository),
+            ),
+            (
+                "an unknown registry",
+                "myregistry.example.com/app:v1",
+                Err(Miss::UnknownHost),
+            ),
         ];
         for (name, reference, want) in cases {
             assert_eq!(resolve_str(reference).map(|(k, _)| k), want, "{name}");
@@ -679,9 +834,16 @@ mod tests {
             ("busybox minor and patch", "busybox:1.28", "busybox:1.28.4"),
         ];
         for (name, a, b) in cases {
-            assert_eq!(resolve_str(a).unwrap().1, resolve_str(b).unwrap().1, "{name}");
+            assert_eq!(
+                resolve_str(a).unwrap().1,
+                resolve_str(b).unwrap().1,
+                "{name}"
+            );
         }
-        assert_ne!(resolve_str("nginx:1.14.1").unwrap().1, resolve_str("nginx:1.14.2").unwrap().1);
+        assert_ne!(
+            resolve_str("nginx:1.14.1").unwrap().1,
+            resolve_str("nginx:1.14.2").unwrap().1
+        );
     }
 
     #[test]

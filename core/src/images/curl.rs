@@ -206,10 +206,7 @@ fn parse_url(u: &str) -> Result<Url, (i32, String)> {
     } else if let Some(r) = u.strip_prefix("https://") {
         (r, 443)
     } else if let Some((scheme, _)) = u.split_once("://") {
-        return Err((
-            1,
-            format!("Protocol \"{scheme}\" not supported"),
-        ));
+        return Err((1, format!("Protocol \"{scheme}\" not supported")));
     } else {
         (u, 80)
     };
@@ -221,7 +218,13 @@ fn parse_url(u: &str) -> Result<Url, (i32, String)> {
     let (host, port) = match hostport.rsplit_once(':') {
         Some((h, p)) => match p.parse::<u16>() {
             Ok(p) => (h.to_string(), p),
-            Err(_) => return Err((3, "URL rejected: Port number was not a decimal number between 0 and 65535".to_string())),
+            Err(_) => {
+                return Err((
+                    3,
+                    "URL rejected: Port number was not a decimal number between 0 and 65535"
+                        .to_string(),
+                ))
+            }
         },
         None => (hostport.to_string(), port),
     };
@@ -300,9 +303,7 @@ async fn curl_main(p: Proc) -> ExitStatus {
             }
         };
         if o.verbose {
-            let _ = p
-                .err(&format!("*   Trying {ip}:{}...\n", url.port))
-                .await;
+            let _ = p.err(&format!("*   Trying {ip}:{}...\n", url.port)).await;
         }
         let failed_connect = |elapsed: Millis, why: &str| {
             if modern {
@@ -311,7 +312,10 @@ async fn curl_main(p: Proc) -> ExitStatus {
                     url.host, url.port
                 )
             } else {
-                format!("Failed to connect to {} port {}: Connection refused", url.host, url.port)
+                format!(
+                    "Failed to connect to {} port {}: Connection refused",
+                    url.host, url.port
+                )
             }
         };
         match p.outside().connect(ip, url.port) {
@@ -321,11 +325,15 @@ async fn curl_main(p: Proc) -> ExitStatus {
                 return complain(7, failed_connect(elapsed, "Couldn't connect to server")).await;
             }
             Connect::Timeout => {
-                let limit = [o.connect_timeout, o.max_time, Some(KERNEL_CONNECT_TIMEOUT_MS)]
-                    .into_iter()
-                    .flatten()
-                    .min()
-                    .unwrap_or(KERNEL_CONNECT_TIMEOUT_MS);
+                let limit = [
+                    o.connect_timeout,
+                    o.max_time,
+                    Some(KERNEL_CONNECT_TIMEOUT_MS),
+                ]
+                .into_iter()
+                .flatten()
+                .min()
+                .unwrap_or(KERNEL_CONNECT_TIMEOUT_MS);
                 p.sleep_until(start + limit).await;
                 let elapsed = p.now() - start;
                 let msg = if modern {
@@ -338,7 +346,10 @@ async fn curl_main(p: Proc) -> ExitStatus {
         }
         if o.verbose {
             let _ = p
-                .err(&format!("* Connected to {} ({ip}) port {}\n", url.host, url.port))
+                .err(&format!(
+                    "* Connected to {} ({ip}) port {}\n",
+                    url.host, url.port
+                ))
                 .await;
         }
         let method = match (&o.method, o.head, &o.data) {
@@ -365,7 +376,10 @@ async fn curl_main(p: Proc) -> ExitStatus {
             client_ip: None,
         };
         if o.verbose {
-            let mut s = format!("> {method} {} HTTP/1.1\r\n> Host: {host_header}\r\n", url.path);
+            let mut s = format!(
+                "> {method} {} HTTP/1.1\r\n> Host: {host_header}\r\n",
+                url.path
+            );
             for (k, v) in &headers {
                 s.push_str(&format!("> {k}: {v}\r\n"));
             }
@@ -421,7 +435,8 @@ async fn curl_main(p: Proc) -> ExitStatus {
             {
                 redirects += 1;
                 if redirects > MAX_REDIRECTS {
-                    return complain(47, format!("Maximum ({MAX_REDIRECTS}) redirects followed")).await;
+                    return complain(47, format!("Maximum ({MAX_REDIRECTS}) redirects followed"))
+                        .await;
                 }
                 url_text = if loc.starts_with('/') {
                     format!("http://{host_header}{loc}")
@@ -435,7 +450,10 @@ async fn curl_main(p: Proc) -> ExitStatus {
             let msg = if modern {
                 format!("The requested URL returned error: {}", resp.status)
             } else {
-                format!("The requested URL returned error: {} {}", resp.status, resp.reason)
+                format!(
+                    "The requested URL returned error: {} {}",
+                    resp.status, resp.reason
+                )
             };
             return complain(22, msg).await;
         }
@@ -449,7 +467,14 @@ async fn curl_main(p: Proc) -> ExitStatus {
         let elapsed = p.now() - start;
         let to_file = o.output.clone().or_else(|| {
             o.remote_name.then(|| {
-                let base = url.path.split('?').next().unwrap_or("").rsplit('/').next().unwrap_or("");
+                let base = url
+                    .path
+                    .split('?')
+                    .next()
+                    .unwrap_or("")
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("");
                 if base.is_empty() {
                     "curl_response".to_string()
                 } else {
@@ -467,7 +492,10 @@ async fn curl_main(p: Proc) -> ExitStatus {
                 if let Err(e) = w {
                     if !o.silent || o.show_error {
                         let _ = p
-                            .err(&format!("Warning: Failed to open the file {f}: {}\n", e.text()))
+                            .err(&format!(
+                                "Warning: Failed to open the file {f}: {}\n",
+                                e.text()
+                            ))
                             .await;
                     }
                     return complain(23, "Failure writing output to destination".to_string()).await;
@@ -479,7 +507,10 @@ async fn curl_main(p: Proc) -> ExitStatus {
         }
         if o.verbose {
             let _ = p
-                .err(&format!("* Connection #0 to host {} left intact\n", url.host))
+                .err(&format!(
+                    "* Connection #0 to host {} left intact\n",
+                    url.host
+                ))
                 .await;
         }
         if let Some(w) = &o.write_out {
@@ -503,9 +534,17 @@ mod tests {
     fn urls_split_into_host_port_and_path() {
         let cases = [
             ("host only", "localhost", Ok(("localhost", 80, "/"))),
-            ("with scheme and port", "http://10.0.0.1:8080/healthz", Ok(("10.0.0.1", 8080, "/healthz"))),
+            (
+                "with scheme and port",
+                "http://10.0.0.1:8080/healthz",
+                Ok(("10.0.0.1", 8080, "/healthz")),
+            ),
             ("query without path", "web:80?x=1", Ok(("web", 80, "/?x=1"))),
-            ("https uses 443", "https://example.com/", Ok(("example.com", 443, "/"))),
+            (
+                "https uses 443",
+                "https://example.com/",
+                Ok(("example.com", 443, "/")),
+            ),
             ("unknown scheme", "ftp://x/", Err(1)),
             ("bad port", "http://x:99999/", Err(3)),
         ];
@@ -522,6 +561,8 @@ mod tests {
     fn the_progress_meter_sizes_columns_like_curl() {
         assert_eq!(five(612), "  612");
         assert_eq!(five(612_000), " 597k");
-        assert!(meter(612, 1).ends_with("100   612  100   612    0     0   597k      0 --:--:-- --:--:-- --:--:--  597k\n"));
+        assert!(meter(612, 1).ends_with(
+            "100   612  100   612    0     0   597k      0 --:--:-- --:--:-- --:--:--  597k\n"
+        ));
     }
 }

@@ -302,23 +302,91 @@ mod tests {
     fn references_normalize_as_containerd_names_them() {
         let sha = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
         let cases: &[(&str, &str, String)] = &[
-            ("a short name gets library and latest", "nginx", "docker.io/library/nginx:latest".into()),
-            ("a tag is kept", "nginx:1.14.2", "docker.io/library/nginx:1.14.2".into()),
-            ("a user repository on Docker Hub", "idealism/kubia", "docker.io/idealism/kubia:latest".into()),
-            ("the docker.io host is explicit", "docker.io/busybox:1.28", "docker.io/library/busybox:1.28".into()),
-            ("the legacy Hub host is canonicalized", "index.docker.io/library/debian", "docker.io/library/debian:latest".into()),
-            ("another registry keeps its path", "registry.k8s.io/pause:3.10", "registry.k8s.io/pause:3.10".into()),
-            ("nested paths", "registry.k8s.io/e2e-test-images/agnhost:2.40", "registry.k8s.io/e2e-test-images/agnhost:2.40".into()),
-            ("a registry with a port", "localhost:5000/team/app", "localhost:5000/team/app:latest".into()),
-            ("an IP registry with a port and tag", "10.0.0.5:5000/app:v2", "10.0.0.5:5000/app:v2".into()),
-            ("bare localhost is a domain", "localhost/app", "localhost/app:latest".into()),
-            ("a digest replaces the tag", &format!("nginx@{sha}"), format!("docker.io/library/nginx@{sha}")),
-            ("tag and digest keep the digest", &format!("nginx:1.25@{sha}"), format!("docker.io/library/nginx@{sha}")),
-            ("separators inside components", "quay.io/my_org/my-app.v2__x", "quay.io/my_org/my-app.v2__x:latest".into()),
-            ("a tag with dots and dashes", "busybox:1.36.1-musl", "docker.io/library/busybox:1.36.1-musl".into()),
-            ("an uppercase tag is fine", "nginx:Latest_1", "docker.io/library/nginx:Latest_1".into()),
-            ("an uppercase first component is taken for a host", "Idealism/kubia", "Idealism/kubia:latest".into()),
-            ("an IPv6 registry", "[::1]:5000/app", "[::1]:5000/app:latest".into()),
+            (
+                "a short name gets library and latest",
+                "nginx",
+                "docker.io/library/nginx:latest".into(),
+            ),
+            (
+                "a tag is kept",
+                "nginx:1.14.2",
+                "docker.io/library/nginx:1.14.2".into(),
+            ),
+            (
+                "a user repository on Docker Hub",
+                "idealism/kubia",
+                "docker.io/idealism/kubia:latest".into(),
+            ),
+            (
+                "the docker.io host is explicit",
+                "docker.io/busybox:1.28",
+                "docker.io/library/busybox:1.28".into(),
+            ),
+            (
+                "the legacy Hub host is canonicalized",
+                "index.docker.io/library/debian",
+                "docker.io/library/debian:latest".into(),
+            ),
+            (
+                "another registry keeps its path",
+                "registry.k8s.io/pause:3.10",
+                "registry.k8s.io/pause:3.10".into(),
+            ),
+            (
+                "nested paths",
+                "registry.k8s.io/e2e-test-images/agnhost:2.40",
+                "registry.k8s.io/e2e-test-images/agnhost:2.40".into(),
+            ),
+            (
+                "a registry with a port",
+                "localhost:5000/team/app",
+                "localhost:5000/team/app:latest".into(),
+            ),
+            (
+                "an IP registry with a port and tag",
+                "10.0.0.5:5000/app:v2",
+                "10.0.0.5:5000/app:v2".into(),
+            ),
+            (
+                "bare localhost is a domain",
+                "localhost/app",
+                "localhost/app:latest".into(),
+            ),
+            (
+                "a digest replaces the tag",
+                &format!("nginx@{sha}"),
+                format!("docker.io/library/nginx@{sha}"),
+            ),
+            (
+                "tag and digest keep the digest",
+                &format!("nginx:1.25@{sha}"),
+                format!("docker.io/library/nginx@{sha}"),
+            ),
+            (
+                "separators inside components",
+                "quay.io/my_org/my-app.v2__x",
+                "quay.io/my_org/my-app.v2__x:latest".into(),
+            ),
+            (
+                "a tag with dots and dashes",
+                "busybox:1.36.1-musl",
+                "docker.io/library/busybox:1.36.1-musl".into(),
+            ),
+            (
+                "an uppercase tag is fine",
+                "nginx:Latest_1",
+                "docker.io/library/nginx:Latest_1".into(),
+            ),
+            (
+                "an uppercase first component is taken for a host",
+                "Idealism/kubia",
+                "Idealism/kubia:latest".into(),
+            ),
+            (
+                "an IPv6 registry",
+                "[::1]:5000/app",
+                "[::1]:5000/app:latest".into(),
+            ),
         ];
         for (name, input, want) in cases {
             assert_eq!(normalize(input).as_deref(), Ok(want.as_str()), "{name}");
@@ -348,7 +416,11 @@ mod tests {
         ];
         for (name, input, why) in cases {
             let want = format!("{}{why}", prefix(input));
-            assert_eq!(normalize(input), Err(PullError::InvalidName(want)), "{name}");
+            assert_eq!(
+                normalize(input),
+                Err(PullError::InvalidName(want)),
+                "{name}"
+            );
         }
     }
 

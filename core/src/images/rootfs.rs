@@ -224,7 +224,10 @@ fn debian_layout(merged_usr: bool) -> ImageBuilder {
     ] {
         b = b.dir(d, 0o755);
     }
-    b = b.dir("tmp", 0o1777).dir("var/tmp", 0o1777).dir("root", 0o700);
+    b = b
+        .dir("tmp", 0o1777)
+        .dir("var/tmp", 0o1777)
+        .dir("root", 0o700);
     if merged_usr {
         b = b
             .symlink("bin", "usr/bin")
@@ -275,7 +278,11 @@ pub(crate) fn debian_fs(d: &Debian) -> ImageBuilder {
     let b = debian_layout(merged)
         .file("etc/os-release", os_release, 0o644)
         .file("etc/debian_version", format!("{}\n", d.point), 0o644)
-        .file("etc/issue", format!("Debian GNU/Linux {} \\n \\l\n\n", d.major), 0o644);
+        .file(
+            "etc/issue",
+            format!("Debian GNU/Linux {} \\n \\l\n\n", d.major),
+            0o644,
+        );
     gnu_userland(b, merged)
 }
 
@@ -349,7 +356,9 @@ nobody:x:65534:65534:nobody:/:/sbin/nologin
 
 /// An Alpine tree: busybox's applets behind musl, `/bin/sh` but no bash.
 pub(crate) fn alpine_fs() -> ImageBuilder {
-    let minor = ALPINE_VERSION.rsplit_once('.').map_or(ALPINE_VERSION, |(m, _)| m);
+    let minor = ALPINE_VERSION
+        .rsplit_once('.')
+        .map_or(ALPINE_VERSION, |(m, _)| m);
     busybox_fs()
         .file("etc/passwd", ALPINE_PASSWD, 0o644)
         .dir("usr/bin", 0o755)
@@ -414,7 +423,12 @@ mod tests {
             (
                 "debian trixie merges /usr",
                 debian_fs(debian(13)).build(),
-                &["/bin/bash", "/bin/sh", "/usr/bin/cat", "/etc/debian_version"],
+                &[
+                    "/bin/bash",
+                    "/bin/sh",
+                    "/usr/bin/cat",
+                    "/etc/debian_version",
+                ],
                 &["/bin/wget", "/usr/bin/ps"],
             ),
             (
@@ -441,7 +455,12 @@ mod tests {
                 &["/etc/passwd", "/tmp"],
                 &["/bin/sh", "/bin/bash", "/usr/bin/sh"],
             ),
-            ("scratch is empty", scratch().build(), &[], &["/bin/sh", "/etc"]),
+            (
+                "scratch is empty",
+                scratch().build(),
+                &[],
+                &["/bin/sh", "/etc"],
+            ),
         ];
         for (name, image, present, absent) in cases {
             let fs = Fs::new(&image);
@@ -461,6 +480,9 @@ mod tests {
         assert!(text.starts_with("PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n"));
         let fs = Fs::new(&ubuntu_fs(ubuntu("24.04")).build());
         let text = String::from_utf8(fs.read("/", "/etc/os-release").unwrap()).unwrap();
-        assert!(text.starts_with("PRETTY_NAME=\"Ubuntu 24.04.3 LTS\"\n"), "{text}");
+        assert!(
+            text.starts_with("PRETTY_NAME=\"Ubuntu 24.04.3 LTS\"\n"),
+            "{text}"
+        );
     }
 }

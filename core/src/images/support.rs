@@ -304,9 +304,21 @@ mod tests {
     fn timestamps_follow_each_programs_format() {
         let ms = 1_795_621_907_250; // 2026-11-25 15:51:47.250 UTC
         let cases = [
-            ("nginx error log and Go log", log_time(ms), "2026/11/25 15:51:47"),
-            ("nginx access log", access_time(ms), "25/Nov/2026:15:51:47 +0000"),
-            ("HTTP date", http_date(ms / 1000), "Wed, 25 Nov 2026 15:51:47 GMT"),
+            (
+                "nginx error log and Go log",
+                log_time(ms),
+                "2026/11/25 15:51:47",
+            ),
+            (
+                "nginx access log",
+                access_time(ms),
+                "25/Nov/2026:15:51:47 +0000",
+            ),
+            (
+                "HTTP date",
+                http_date(ms / 1000),
+                "Wed, 25 Nov 2026 15:51:47 GMT",
+            ),
             (
                 "klog",
                 klog('I', ms, 1, "server.go:42", "hello"),
@@ -338,8 +350,18 @@ mod tests {
     fn query_parameters_are_decoded() {
         let cases = [
             ("plain", "/echo?msg=hello", "msg", Some("hello")),
-            ("percent escapes", "/echo?msg=a%20b%2Fc", "msg", Some("a b/c")),
-            ("plus is a space", "/echo?code=1&msg=x+y", "msg", Some("x y")),
+            (
+                "percent escapes",
+                "/echo?msg=a%20b%2Fc",
+                "msg",
+                Some("a b/c"),
+            ),
+            (
+                "plus is a space",
+                "/echo?code=1&msg=x+y",
+                "msg",
+                Some("x y"),
+            ),
             ("missing", "/echo?code=1", "msg", None),
             ("no query", "/echo", "msg", None),
             ("bad escape kept", "/echo?msg=100%", "msg", Some("100%")),
@@ -355,6 +377,8 @@ mod tests {
         assert_eq!(a, fake_digest("docker.io/library/nginx@1.14.2"));
         assert_ne!(a, fake_digest("docker.io/library/nginx@1.14.1"));
         assert_eq!(a.len(), 71);
-        assert!(a[7..].bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        assert!(a[7..]
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
     }
 }

@@ -119,11 +119,7 @@ fn tokenize(text: &str, file: &Rc<str>) -> Result<Vec<(Tok, usize)>, ConfError> 
                 // A quoted string must be followed by a separator.
                 if let Some(&n) = cs.get(i) {
                     if !(n.is_whitespace() || n == ';' || n == '{' || n == '}') {
-                        return Err(ConfError::at(
-                            format!("unexpected \"{n}\""),
-                            file,
-                            line,
-                        ));
+                        return Err(ConfError::at(format!("unexpected \"{n}\""), file, line));
                     }
                 }
                 out.push((Tok::Word(w), start_line));
@@ -164,8 +160,20 @@ fn tokenize(text: &str, file: &Rc<str>) -> Result<Vec<(Tok, usize)>, ConfError> 
 
 /// Directives that take a block, for nginx's two shape errors.
 const BLOCK_DIRECTIVES: &[&str] = &[
-    "http", "server", "location", "events", "upstream", "types", "if", "map", "stream", "mail",
-    "limit_except", "geo", "split_clients", "match",
+    "http",
+    "server",
+    "location",
+    "events",
+    "upstream",
+    "types",
+    "if",
+    "map",
+    "stream",
+    "mail",
+    "limit_except",
+    "geo",
+    "split_clients",
+    "match",
 ];
 
 /// Where `-g` directives come from, in error messages.
@@ -194,11 +202,7 @@ pub(crate) fn load(fs: &Fs, path: &str) -> Result<Vec<Directive>, ConfError> {
 
 fn load_file(fs: &Fs, path: &str, depth: usize) -> Result<Vec<Directive>, ConfError> {
     let data = fs.read("/", path).map_err(|e| ConfError {
-        msg: format!(
-            "open() \"{path}\" failed ({}: {})",
-            errno(e),
-            e.text()
-        ),
+        msg: format!("open() \"{path}\" failed ({}: {})", errno(e), e.text()),
         at: None,
     })?;
     let file: Rc<str> = Rc::from(path);
@@ -640,7 +644,11 @@ fn server(d: &Directive, http: &Settings) -> Result<Server, ConfError> {
                     )
                 })?;
                 let port = listen_port(arg).ok_or_else(|| {
-                    ConfError::at(format!("invalid port in \"{arg}\" of the \"listen\" directive"), &x.file, x.line)
+                    ConfError::at(
+                        format!("invalid port in \"{arg}\" of the \"listen\" directive"),
+                        &x.file,
+                        x.line,
+                    )
                 })?;
                 if !s.ports.contains(&port) {
                     s.ports.push(port);
@@ -742,12 +750,19 @@ mod tests {
         assert_eq!(cfg.workers, None);
         assert_eq!(cfg.pid_file, "/run/nginx.pid");
         assert!(cfg.notice);
-        assert_eq!(cfg.ports(), vec![8080, 80], "conf.d files load in name order");
+        assert_eq!(
+            cfg.ports(),
+            vec![8080, 80],
+            "conf.d files load in name order"
+        );
         let default = &cfg.servers[1];
         let (s, _) = default.settings_for("/index.html");
         assert_eq!(s.root.as_deref(), Some("/usr/share/nginx/html"));
         assert_eq!(s.index, Some(vec!["index.html".into(), "index.htm".into()]));
-        assert_eq!(s.error_pages, vec![(vec![500, 502, 503, 504], "/50x.html".into())]);
+        assert_eq!(
+            s.error_pages,
+            vec![(vec![500, 502, 503, 504], "/50x.html".into())]
+        );
         let api = &cfg.servers[0];
         let (h, _) = api.settings_for("/health");
         assert_eq!(h.ret, Some((200, Some("ok".into()))));
@@ -792,7 +807,11 @@ mod tests {
         for (name, text, want) in cases {
             let fs = fs_with(&[("/etc/nginx/nginx.conf", text)]);
             let got = load(&fs, "/etc/nginx/nginx.conf").and_then(|d| model(&d));
-            assert_eq!(got.map(|_| ()).map_err(|e| e.text()), Err(want.to_string()), "{name}");
+            assert_eq!(
+                got.map(|_| ()).map_err(|e| e.text()),
+                Err(want.to_string()),
+                "{name}"
+            );
         }
     }
 

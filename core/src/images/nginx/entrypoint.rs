@@ -15,10 +15,26 @@ const EXEC_LINE: u32 = 47;
 
 /// The scripts each release shipped, with the version that added them.
 const SCRIPTS: &[(&str, &str, Version)] = &[
-    ("10-listen-on-ipv6-by-default.sh", "nginx-listen-ipv6", Version(1, 19, 0)),
-    ("15-local-resolvers.envsh", "nginx-local-resolvers", Version(1, 25, 1)),
-    ("20-envsubst-on-templates.sh", "nginx-envsubst", Version(1, 19, 0)),
-    ("30-tune-worker-processes.sh", "nginx-tune-workers", Version(1, 20, 0)),
+    (
+        "10-listen-on-ipv6-by-default.sh",
+        "nginx-listen-ipv6",
+        Version(1, 19, 0),
+    ),
+    (
+        "15-local-resolvers.envsh",
+        "nginx-local-resolvers",
+        Version(1, 25, 1),
+    ),
+    (
+        "20-envsubst-on-templates.sh",
+        "nginx-envsubst",
+        Version(1, 19, 0),
+    ),
+    (
+        "30-tune-worker-processes.sh",
+        "nginx-tune-workers",
+        Version(1, 20, 0),
+    ),
 ];
 /// The scripts' messages gained an `info:` level from this release on.
 const INFO_PREFIX_SINCE: Version = Version(1, 21, 0);
@@ -78,7 +94,10 @@ async fn entrypoint_main(p: Proc) -> ExitStatus {
         .cloned()
         .unwrap_or_else(|| "/docker-entrypoint.sh".into());
     let rest: Vec<String> = p.argv.iter().skip(1).cloned().collect();
-    if matches!(rest.first().map(String::as_str), Some("nginx" | "nginx-debug")) {
+    if matches!(
+        rest.first().map(String::as_str),
+        Some("nginx" | "nginx-debug")
+    ) {
         let mut entries: Vec<(String, bool, bool)> = p
             .fs()
             .list("/", DIR)
@@ -91,9 +110,17 @@ async fn entrypoint_main(p: Proc) -> ExitStatus {
             .unwrap_or_default();
         entries.sort();
         if entries.is_empty() {
-            log(&p, &format!("{me}: No files found in {DIR}/, skipping configuration")).await;
+            log(
+                &p,
+                &format!("{me}: No files found in {DIR}/, skipping configuration"),
+            )
+            .await;
         } else {
-            log(&p, &format!("{me}: {DIR}/ is not empty, will attempt to perform configuration")).await;
+            log(
+                &p,
+                &format!("{me}: {DIR}/ is not empty, will attempt to perform configuration"),
+            )
+            .await;
             log(&p, &format!("{me}: Looking for shell scripts in {DIR}/")).await;
             for (name, _, exec) in entries {
                 let path = format!("{DIR}/{name}");
@@ -109,7 +136,12 @@ async fn entrypoint_main(p: Proc) -> ExitStatus {
                         continue;
                     }
                     log(&p, &format!("{me}: Launching {path}")).await;
-                    let status = match p.spawn(vec![path.clone()], p.env.clone(), p.cwd.clone(), p.fds.clone()) {
+                    let status = match p.spawn(
+                        vec![path.clone()],
+                        p.env.clone(),
+                        p.cwd.clone(),
+                        p.fds.clone(),
+                    ) {
                         Ok(pid) => p.wait(pid).await.unwrap_or(ExitStatus::FAILURE),
                         Err(_) => ExitStatus::Code(126),
                     };
@@ -121,7 +153,11 @@ async fn entrypoint_main(p: Proc) -> ExitStatus {
                     log(&p, &format!("{me}: Ignoring {path}")).await;
                 }
             }
-            log(&p, &format!("{me}: Configuration complete; ready for start up")).await;
+            log(
+                &p,
+                &format!("{me}: Configuration complete; ready for start up"),
+            )
+            .await;
         }
     }
     let Some(name) = rest.first().cloned() else {
@@ -136,7 +172,9 @@ async fn entrypoint_main(p: Proc) -> ExitStatus {
         }
         Err(_) => {
             let _ = p
-                .err(&format!("{me}: exec: line {EXEC_LINE}: {name}: not found\n"))
+                .err(&format!(
+                    "{me}: exec: line {EXEC_LINE}: {name}: not found\n"
+                ))
                 .await;
             ExitStatus::Code(127)
         }
@@ -151,27 +189,43 @@ fn script_name(p: &Proc) -> String {
 async fn listen_ipv6_main(p: Proc) -> ExitStatus {
     let me = script_name(&p);
     let version = Binary::read(&p).version;
-    let info = if version >= INFO_PREFIX_SINCE { "info: " } else { "" };
+    let info = if version >= INFO_PREFIX_SINCE {
+        "info: "
+    } else {
+        ""
+    };
     let say = |msg: String| format!("{me}: {info}{msg}");
     let is_file = p
         .fs()
         .stat("/", DEFAULT_CONF)
         .is_ok_and(|s| s.kind == Kind::File);
     if !is_file {
-        log(&p, &say(format!("{DEFAULT_CONF} is not a file or does not exist"))).await;
+        log(
+            &p,
+            &say(format!("{DEFAULT_CONF} is not a file or does not exist")),
+        )
+        .await;
         return ExitStatus::SUCCESS;
     }
     let now = p.wall_secs();
     if p.fs_mut().touch("/", DEFAULT_CONF, now).is_err() {
-        log(&p, &say(format!("can not modify {DEFAULT_CONF} (read-only file system?)"))).await;
+        log(
+            &p,
+            &say(format!(
+                "can not modify {DEFAULT_CONF} (read-only file system?)"
+            )),
+        )
+        .await;
         return ExitStatus::SUCCESS;
     }
-    let text = String::from_utf8_lossy(&p.fs().read("/", DEFAULT_CONF).unwrap_or_default()).into_owned();
+    let text =
+        String::from_utf8_lossy(&p.fs().read("/", DEFAULT_CONF).unwrap_or_default()).into_owned();
     if text.contains("listen  [::]:80;") {
         log(&p, &say("IPv6 listen already enabled".to_string())).await;
         return ExitStatus::SUCCESS;
     }
-    let os = String::from_utf8_lossy(&p.fs().read("/", "/etc/os-release").unwrap_or_default()).into_owned();
+    let os = String::from_utf8_lossy(&p.fs().read("/", "/etc/os-release").unwrap_or_default())
+        .into_owned();
     if os.is_empty() {
         log(&p, &say("can not guess the operating system".to_string())).await;
         return ExitStatus::SUCCESS;
@@ -188,13 +242,27 @@ async fn listen_ipv6_main(p: Proc) -> ExitStatus {
         return ExitStatus::SUCCESS;
     }
     if text != pages::default_conf(version) {
-        log(&p, &say(format!("{DEFAULT_CONF} differs from the packaged version"))).await;
+        log(
+            &p,
+            &say(format!("{DEFAULT_CONF} differs from the packaged version")),
+        )
+        .await;
         return ExitStatus::SUCCESS;
     }
-    let changed = text.replacen("listen       80;", "listen       80;\n    listen  [::]:80;", 1);
+    let changed = text.replacen(
+        "listen       80;",
+        "listen       80;\n    listen  [::]:80;",
+        1,
+    );
     let now = p.wall_secs();
-    let _ = p.fs_mut().write("/", DEFAULT_CONF, changed.as_bytes(), false, now);
-    log(&p, &say(format!("Enabled listen on IPv6 in {DEFAULT_CONF}"))).await;
+    let _ = p
+        .fs_mut()
+        .write("/", DEFAULT_CONF, changed.as_bytes(), false, now);
+    log(
+        &p,
+        &say(format!("Enabled listen on IPv6 in {DEFAULT_CONF}")),
+    )
+    .await;
     ExitStatus::SUCCESS
 }
 
@@ -217,19 +285,34 @@ async fn envsubst_main(p: Proc) -> ExitStatus {
         .stat("/", &output_dir)
         .is_ok_and(|s| s.is_dir() && s.meta.mode & 0o200 != 0);
     if !writable {
-        log(&p, &format!("{me}: ERROR: {template_dir} exists, but {output_dir} is not writable")).await;
+        log(
+            &p,
+            &format!("{me}: ERROR: {template_dir} exists, but {output_dir} is not writable"),
+        )
+        .await;
         return ExitStatus::SUCCESS;
     }
     for name in templates {
         let template = format!("{template_dir}/{name}");
-        let output = format!("{output_dir}/{}", name.strip_suffix(&suffix).unwrap_or(&name));
-        log(&p, &format!("{me}: Running envsubst on {template} to {output}")).await;
-        let text = String::from_utf8_lossy(&p.fs().read("/", &template).unwrap_or_default()).into_owned();
+        let output = format!(
+            "{output_dir}/{}",
+            name.strip_suffix(&suffix).unwrap_or(&name)
+        );
+        log(
+            &p,
+            &format!("{me}: Running envsubst on {template} to {output}"),
+        )
+        .await;
+        let text =
+            String::from_utf8_lossy(&p.fs().read("/", &template).unwrap_or_default()).into_owned();
         let out = substitute(&text, &p.env);
         let now = p.wall_secs();
         if let Err(e) = p.fs_mut().write("/", &output, out.as_bytes(), false, now) {
             let _ = p
-                .err(&format!("/docker-entrypoint.d/{me}: line 38: can't create {output}: {}\n", e.text()))
+                .err(&format!(
+                    "/docker-entrypoint.d/{me}: line 38: can't create {output}: {}\n",
+                    e.text()
+                ))
                 .await;
             return ExitStatus::FAILURE;
         }
@@ -285,7 +368,11 @@ mod tests {
         let cases = [
             ("plain", "listen $NGINX_PORT;", "listen 8080;"),
             ("braced", "listen ${NGINX_PORT};", "listen 8080;"),
-            ("nginx variables stay", "proxy_set_header Host $host;", "proxy_set_header Host $host;"),
+            (
+                "nginx variables stay",
+                "proxy_set_header Host $host;",
+                "proxy_set_header Host $host;",
+            ),
             ("undefined stays", "root $ROOT;", "root $ROOT;"),
             ("case matters", "server_name $HOST;", "server_name web;"),
         ];

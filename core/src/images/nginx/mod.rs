@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 
-use self::conf::{Config, ConfError};
+use self::conf::{ConfError, Config};
 use super::rootfs;
 use super::support::{boxed, log_time};
 use super::Built;
@@ -166,9 +166,17 @@ pub(crate) fn image(b: &Build) -> Built {
         .dir("var/cache/nginx", 0o755)
         .dir("var/log/nginx", 0o755)
         .file("etc/nginx/nginx.conf", pages::nginx_conf(v), 0o644)
-        .file("etc/nginx/conf.d/default.conf", pages::default_conf(v), 0o644)
+        .file(
+            "etc/nginx/conf.d/default.conf",
+            pages::default_conf(v),
+            0o644,
+        )
         .file("etc/nginx/mime.types", pages::mime_types(), 0o644)
-        .file("usr/share/nginx/html/index.html", pages::index_html(v), 0o644)
+        .file(
+            "usr/share/nginx/html/index.html",
+            pages::index_html(v),
+            0o644,
+        )
         .file("usr/share/nginx/html/50x.html", pages::error_html(v), 0o644)
         .symlink("var/log/nginx/access.log", "/dev/stdout")
         .symlink("var/log/nginx/error.log", "/dev/stderr");
@@ -197,7 +205,11 @@ pub(crate) fn image(b: &Build) -> Built {
             format!("{v}-{}", b.pkg_release()),
         ));
     }
-    let cmd = vec!["nginx".to_string(), "-g".to_string(), "daemon off;".to_string()];
+    let cmd = vec![
+        "nginx".to_string(),
+        "-g".to_string(),
+        "daemon off;".to_string(),
+    ];
     let (entrypoint, stop_signal) = if b.has_entrypoint() {
         let stop = if v >= QUIT_STOP_SINCE {
             Signal::Quit
@@ -327,7 +339,9 @@ async fn nginx_main(p: Proc) -> ExitStatus {
                     break;
                 }
                 _ => {
-                    let _ = p.err(&format!("nginx: invalid option: \"{flags}\"\n")).await;
+                    let _ = p
+                        .err(&format!("nginx: invalid option: \"{flags}\"\n"))
+                        .await;
                     return ExitStatus::FAILURE;
                 }
             }
@@ -347,7 +361,10 @@ async fn nginx_main(p: Proc) -> ExitStatus {
             let t = log_time(p.wall_ms());
             let msg = e.text();
             let _ = p
-                .err(&format!("{t} [emerg] {pid}#{pid}: {msg}\nnginx: [emerg] {msg}\n", pid = p.pid))
+                .err(&format!(
+                    "{t} [emerg] {pid}#{pid}: {msg}\nnginx: [emerg] {msg}\n",
+                    pid = p.pid
+                ))
                 .await;
             return ExitStatus::FAILURE;
         }
@@ -432,7 +449,10 @@ async fn send_signal(
     if bin.modern() {
         let t = log_time(p.wall_ms());
         let _ = p
-            .err(&format!("{t} [notice] {pid}#{pid}: signal process started\n", pid = p.pid))
+            .err(&format!(
+                "{t} [notice] {pid}#{pid}: signal process started\n",
+                pid = p.pid
+            ))
             .await;
     }
     let read = p.fs().read("/", &pid_file);
@@ -451,7 +471,9 @@ async fn send_signal(
     };
     let Ok(target) = text.parse::<u32>() else {
         let _ = p
-            .err(&format!("nginx: [error] invalid PID number \"{text}\" in \"{pid_file}\"\n"))
+            .err(&format!(
+                "nginx: [error] invalid PID number \"{text}\" in \"{pid_file}\"\n"
+            ))
             .await;
         return ExitStatus::FAILURE;
     };
@@ -512,7 +534,10 @@ async fn master(p: Proc, cfg: Config, conf_path: String) -> ExitStatus {
             let t = log_time(p.wall_ms());
             let msg = format!("bind() to 0.0.0.0:{port} failed (98: Address already in use)");
             let _ = p
-                .err(&format!("{t} [emerg] {pid}#{pid}: {msg}\nnginx: [emerg] {msg}\n", pid = p.pid))
+                .err(&format!(
+                    "{t} [emerg] {pid}#{pid}: {msg}\nnginx: [emerg] {msg}\n",
+                    pid = p.pid
+                ))
                 .await;
             tries += 1;
             if tries == 5 {
@@ -529,9 +554,13 @@ async fn master(p: Proc, cfg: Config, conf_path: String) -> ExitStatus {
     }
     let pid_file = shared.borrow().cfg.pid_file.clone();
     let now = p.wall_secs();
-    let _ = p
-        .fs_mut()
-        .write("/", &pid_file, format!("{}\n", p.pid).as_bytes(), false, now);
+    let _ = p.fs_mut().write(
+        "/",
+        &pid_file,
+        format!("{}\n", p.pid).as_bytes(),
+        false,
+        now,
+    );
     let workers = |cfg: &Config| cfg.workers.unwrap_or(NODE_CPUS).max(1);
     let mut worker_pids: Vec<u32> = (0..workers(&shared.borrow().cfg))
         .map(|i| first_worker + i)
@@ -554,7 +583,14 @@ async fn master(p: Proc, cfg: Config, conf_path: String) -> ExitStatus {
         }
         let _ = p.err(&s).await;
     }
-    for sig in [Signal::Quit, Signal::Term, Signal::Int, Signal::Hup, Signal::Usr1, Signal::Winch] {
+    for sig in [
+        Signal::Quit,
+        Signal::Term,
+        Signal::Int,
+        Signal::Hup,
+        Signal::Usr1,
+        Signal::Winch,
+    ] {
         p.set_disposition(sig, Disposition::Catch);
     }
     loop {
@@ -569,7 +605,10 @@ async fn master(p: Proc, cfg: Config, conf_path: String) -> ExitStatus {
                     let mut s = notice(
                         &p,
                         p.pid,
-                        &format!("{head}, {}", if graceful { "shutting down" } else { "exiting" }),
+                        &format!(
+                            "{head}, {}",
+                            if graceful { "shutting down" } else { "exiting" }
+                        ),
                     );
                     for w in &worker_pids {
                         if graceful {
@@ -579,8 +618,16 @@ async fn master(p: Proc, cfg: Config, conf_path: String) -> ExitStatus {
                         s.push_str(&notice(&p, *w, "exit"));
                     }
                     for (k, w) in worker_pids.iter().enumerate() {
-                        s.push_str(&notice(&p, p.pid, &format!("signal 17 (SIGCHLD) received from {w}")));
-                        s.push_str(&notice(&p, p.pid, &format!("worker process {w} exited with code 0")));
+                        s.push_str(&notice(
+                            &p,
+                            p.pid,
+                            &format!("signal 17 (SIGCHLD) received from {w}"),
+                        ));
+                        s.push_str(&notice(
+                            &p,
+                            p.pid,
+                            &format!("worker process {w} exited with code 0"),
+                        ));
                         if graceful && k + 1 < worker_pids.len() {
                             s.push_str(&notice(&p, p.pid, "signal 29 (SIGIO) received"));
                         }
@@ -609,7 +656,11 @@ async fn master(p: Proc, cfg: Config, conf_path: String) -> ExitStatus {
                 match load(&p, &cli) {
                     Err(e) => {
                         let t = log_time(p.wall_ms());
-                        s.push_str(&format!("{t} [emerg] {pid}#{pid}: {}\n", e.text(), pid = p.pid));
+                        s.push_str(&format!(
+                            "{t} [emerg] {pid}#{pid}: {}\n",
+                            e.text(),
+                            pid = p.pid
+                        ));
                     }
                     Ok(new_cfg) => {
                         let old_ports = shared.borrow().cfg.ports();
@@ -635,7 +686,11 @@ async fn master(p: Proc, cfg: Config, conf_path: String) -> ExitStatus {
                             s.push_str(&notice(&p, p.pid, "using the \"epoll\" event method"));
                             s.push_str(&notice(&p, p.pid, "start worker processes"));
                             for w in &new_workers {
-                                s.push_str(&notice(&p, p.pid, &format!("start worker process {w}")));
+                                s.push_str(&notice(
+                                    &p,
+                                    p.pid,
+                                    &format!("start worker process {w}"),
+                                ));
                             }
                             for w in &worker_pids {
                                 s.push_str(&notice(&p, *w, "gracefully shutting down"));
@@ -643,8 +698,16 @@ async fn master(p: Proc, cfg: Config, conf_path: String) -> ExitStatus {
                                 s.push_str(&notice(&p, *w, "exit"));
                             }
                             for w in &worker_pids {
-                                s.push_str(&notice(&p, p.pid, &format!("signal 17 (SIGCHLD) received from {w}")));
-                                s.push_str(&notice(&p, p.pid, &format!("worker process {w} exited with code 0")));
+                                s.push_str(&notice(
+                                    &p,
+                                    p.pid,
+                                    &format!("signal 17 (SIGCHLD) received from {w}"),
+                                ));
+                                s.push_str(&notice(
+                                    &p,
+                                    p.pid,
+                                    &format!("worker process {w} exited with code 0"),
+                                ));
                                 s.push_str(&notice(&p, p.pid, "signal 29 (SIGIO) received"));
                             }
                         }
@@ -678,4 +741,3 @@ fn handler(shared: &Rc<RefCell<Shared>>, port: u16) -> HttpHandler {
     let shared = shared.clone();
     Rc::new(move |req, cx| serve::handle(&shared, port, req, cx))
 }
-

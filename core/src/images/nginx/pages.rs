@@ -308,7 +308,9 @@ mod tests {
             "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body bgcolor=\"white\">\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.14.2</center>\r\n</body>\r\n</html>\r\n"
         );
         assert!(special_response(Version(1, 25, 3), 404, "Not Found").contains("\r\n<body>\r\n"));
-        assert!(special_response(Version(1, 25, 3), 405, "Method Not Allowed")
-            .contains("<h1>405 Not Allowed</h1>"));
+        assert!(
+            special_response(Version(1, 25, 3), 405, "Method Not Allowed")
+                .contains("<h1>405 Not Allowed</h1>")
+        );
     }
 }

@@ -40,7 +40,11 @@ pub(crate) fn handle(
         Err(_) => return HttpResponse::ok(Vec::new()),
     };
     let host = req.host.split(':').next().unwrap_or("").to_string();
-    let servers: Vec<&Server> = cfg.servers.iter().filter(|s| s.ports.contains(&port)).collect();
+    let servers: Vec<&Server> = cfg
+        .servers
+        .iter()
+        .filter(|s| s.ports.contains(&port))
+        .collect();
     let Some(server) = servers
         .iter()
         .find(|s| s.names.iter().any(|n| *n == host))
@@ -140,9 +144,14 @@ fn special(version: super::Version, status: u16) -> Answer {
 
 fn mime_for(path: &str, settings: &Settings) -> String {
     let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    ext.and_then(|e| pages::MIME.iter().find(|(x, _)| *x == e).map(|(_, t)| t.to_string()))
-        .or_else(|| settings.default_type.clone())
-        .unwrap_or_else(|| "application/octet-stream".to_string())
+    ext.and_then(|e| {
+        pages::MIME
+            .iter()
+            .find(|(x, _)| *x == e)
+            .map(|(_, t)| t.to_string())
+    })
+    .or_else(|| settings.default_type.clone())
+    .unwrap_or_else(|| "application/octet-stream".to_string())
 }
 
 /// The file a URI maps to under `root` or `alias`.
@@ -225,8 +234,10 @@ fn respond(
                     format!(":{port}")
                 };
                 let mut a = special(version, 301);
-                a.extra
-                    .push(("Location".to_string(), format!("http://{host}{port_part}{uri}/")));
+                a.extra.push((
+                    "Location".to_string(),
+                    format!("http://{host}{port_part}{uri}/"),
+                ));
                 return a;
             }
             Ok(st) => {
@@ -253,10 +264,7 @@ fn respond(
                     crate::userland::FsError::Permission => 13,
                     _ => 2,
                 };
-                log_error(&format!(
-                    "open() \"{path}\" failed ({errno}: {})",
-                    e.text()
-                ));
+                log_error(&format!("open() \"{path}\" failed ({errno}: {})", e.text()));
                 return error_page(cx, server, &settings, 404, version);
             }
         }
