@@ -104,9 +104,11 @@ fn tokenize(text: &str, file: &Rc<str>) -> Result<Vec<(Tok, usize)>, ConfError> 
                     };
                     i += 1;
                     match d {
-                        '\\' if cs.get(i) == Some(&quote) => {
-                            w.push(quote);
-                            i += 1;
+                        '\\' => {
+                            if let Some(&e) = cs.get(i) {
+                                unescape(&mut w, e);
+                                i += 1;
+                            }
                         }
                         d if d == quote => break,
                         '\n' => {
@@ -143,7 +145,7 @@ fn tokenize(text: &str, file: &Rc<str>) -> Result<Vec<(Tok, usize)>, ConfError> 
                     }
                     if d == '\\' {
                         if let Some(&e) = cs.get(i + 1) {
-                            w.push(e);
+                            unescape(&mut w, e);
                             i += 2;
                             continue;
                         }
@@ -156,6 +158,21 @@ fn tokenize(text: &str, file: &Rc<str>) -> Result<Vec<(Tok, usize)>, ConfError> 
         }
     }
     Ok(out)
+}
+
+/// nginx's escapes: `\"`, `\'` and `\\` stand for the character, `\t`,
+/// `\r` and `\n` for tab, CR and newline; any other `\x` stays as written.
+fn unescape(w: &mut String, e: char) {
+    match e {
+        '"' | '\'' | '\\' => w.push(e),
+        't' => w.push('\t'),
+        'r' => w.push('\r'),
+        'n' => w.push('\n'),
+        other => {
+            w.push('\\');
+            w.push(other);
+        }
+    }
 }
 
 /// Directives that take a block, for nginx's two shape errors.
