@@ -454,7 +454,7 @@ fn debian_tag(t: &str) -> Option<(u32, String)> {
             }
         }
     };
-    Some((major, format!("{}", rootfs::debian(major).codename)))
+    Some((major, rootfs::debian(major).codename.to_string()))
 }
 
 fn ubuntu_tag(t: &str) -> Option<&'static str> {

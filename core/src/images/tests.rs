@@ -1019,7 +1019,9 @@ fn pause_exits_cleanly_on_term_and_has_no_shell() {
 #[test]
 fn control_plane_components_log_start_up_and_answer_health_checks() {
     let mut catalog = Catalog::new();
-    let cases: [(&str, &str, &[&str], (u16, &str), &str); 4] = [
+    /// (name, image, command, a health port and path, a start-up log excerpt)
+    type Case<'a> = (&'a str, &'a str, &'a [&'a str], (u16, &'a str), &'a str);
+    let cases: [Case; 4] = [
         (
             "kube-apiserver",
             "registry.k8s.io/kube-apiserver:v1.32.2",

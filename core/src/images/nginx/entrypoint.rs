@@ -307,7 +307,8 @@ async fn envsubst_main(p: Proc) -> ExitStatus {
             String::from_utf8_lossy(&p.fs().read("/", &template).unwrap_or_default()).into_owned();
         let out = substitute(&text, &p.env);
         let now = p.wall_secs();
-        if let Err(e) = p.fs_mut().write("/", &output, out.as_bytes(), false, now) {
+        let written = p.fs_mut().write("/", &output, out.as_bytes(), false, now);
+        if let Err(e) = written {
             let _ = p
                 .err(&format!(
                     "/docker-entrypoint.d/{me}: line 38: can't create {output}: {}\n",

@@ -47,7 +47,7 @@ pub(crate) fn handle(
         .collect();
     let Some(server) = servers
         .iter()
-        .find(|s| s.names.iter().any(|n| *n == host))
+        .find(|s| s.names.contains(&host))
         .or(servers.first())
         .copied()
     else {
