@@ -277,6 +277,63 @@ impl Cluster {
         }
     }
 
+    /// The kubelet of a node.
+    pub fn kubelet(&self, node: &str) -> Option<&Kubelet> {
+        self.kubelets.get(node)
+    }
+
+    /// Runs a command in a pod's container (`kubectl exec`) and makes sure
+    /// the kubelet drives it.
+    pub fn exec_in(
+        &mut self,
+        node: &str,
+        uid: &str,
+        container: &str,
+        argv: Vec<String>,
+        opts: crate::userland::ExecOptions,
+    ) -> Result<crate::userland::ExecHandle, crate::userland::SpawnError> {
+        let now = self.api.now();
+        let Some(k) = self.kubelets.get_mut(node) else {
+            return Err(crate::userland::SpawnError::NotFound(String::new()));
+        };
+        let handle = k.exec(uid, container, argv, opts, now)?;
+        let mut cx = Cx {
+            api: &mut self.api,
+            timers: &mut self.timers,
+            catalog: &mut self.catalog,
+            net: &self.network,
+            storage: &mut self.storage,
+        };
+        k.poke(uid, &mut cx);
+        self.dispatch();
+        Ok(handle)
+    }
+
+    /// The exit status of an exec'd process once it ended; a container
+    /// that stopped meanwhile took the process with it (SIGKILL).
+    pub fn exec_status(
+        &mut self,
+        node: &str,
+        uid: &str,
+        container: &str,
+        pid: crate::userland::Pid,
+    ) -> Option<crate::userland::ExitStatus> {
+        let gone = Some(crate::userland::ExitStatus::Signaled(
+            crate::userland::Signal::Kill,
+        ));
+        let Some(k) = self.kubelets.get_mut(node) else {
+            return gone;
+        };
+        let Some(m) = k.machine_mut(uid, container) else {
+            return gone;
+        };
+        let st = m.exit_status(pid);
+        if st.is_some() {
+            m.reap(pid);
+        }
+        st
+    }
+
     /// The nodes in name order.
     pub fn nodes(&self) -> Vec<NodeSummary> {
         self.api

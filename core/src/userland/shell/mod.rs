@@ -1266,7 +1266,7 @@ impl Shell {
             buf.push_str(&line);
             buf.push('\n');
             // Complete commands run as soon as they parse.
-            let mut parser = Parser::new(&buf, line_no);
+            let mut parser = Parser::incremental(&buf, line_no);
             let mut lists = Vec::new();
             let mut incomplete = false;
             loop {

@@ -47,6 +47,9 @@ pub struct Parser {
     peeked: Option<(Tok, usize, usize)>,
     pending_here: Vec<Rc<HereDoc>>,
     depth: usize,
+    /// Input arrives a line at a time (an interactive shell): a heredoc cut
+    /// off by the end of the input is incomplete, not ended.
+    incremental: bool,
 }
 
 fn is_name(s: &str) -> bool {
@@ -73,6 +76,15 @@ impl Parser {
             peeked: None,
             pending_here: Vec::new(),
             depth: 0,
+            incremental: false,
+        }
+    }
+
+    /// A parser for input that may still grow (lines typed at a prompt).
+    pub fn incremental(src: &str, first_line: usize) -> Parser {
+        Parser {
+            incremental: true,
+            ..Parser::new(src, first_line)
         }
     }
 
@@ -237,6 +249,11 @@ impl Parser {
             let mut body = String::new();
             loop {
                 if self.cur().is_none() {
+                    if self.incremental {
+                        return Err(ParseError::new(
+                            "syntax error: unexpected end of file (expecting here-document delimiter)",
+                        ));
+                    }
                     break;
                 }
                 let mut line = String::new();

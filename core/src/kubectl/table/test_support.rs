@@ -1,0 +1,1 @@
+//! Object builders for the printer tests.
