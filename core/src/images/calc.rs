@@ -20,6 +20,9 @@ pub(crate) struct CalcRun {
     pub stderr: String,
     pub exit_code: i32,
     pub cost: Duration,
+    /// The program never finishes (an endless loop): after `cost` it keeps
+    /// running, printing nothing more, until it is killed.
+    pub still_running: bool,
 }
 
 /// The seam between the programs and the calculators.
@@ -97,6 +100,9 @@ async fn finish(p: &Proc, run: CalcRun) -> ExitStatus {
     }
     if !run.stderr.is_empty() {
         let _ = p.err(&run.stderr).await;
+    }
+    if run.still_running {
+        return p.pause().await;
     }
     ExitStatus::from_code(run.exit_code)
 }

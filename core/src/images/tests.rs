@@ -1120,3 +1120,83 @@ fn goproxy_accepts_tcp_and_refuses_plain_http_requests() {
         )
     );
 }
+
+#[test]
+fn the_calculator_images_ship_their_programs() {
+    let mut catalog = Catalog::new();
+    let cases: [(&str, &str, &[&str], &str); 2] = [
+        (
+            "perl names its version",
+            "perl:5.34.0",
+            &["perl", "-v"],
+            "\nThis is perl 5, version 34, subversion 0 (v5.34.0) built for x86_64-linux-gnu\n",
+        ),
+        (
+            "bc is GNU bc 1.07",
+            "resouer/ubuntu-bc",
+            &["bc", "--version"],
+            "bc 1.07.1\n",
+        ),
+    ];
+    for (name, reference, argv, want) in cases {
+        let mut c = boot_with(&mut catalog, reference, Some(&["sleep", "3600"]));
+        let (status, out, _) = c.exec(argv);
+        assert_eq!(status, Some(ExitStatus::SUCCESS), "{name}");
+        assert!(out.starts_with(want), "{name}: {out}");
+    }
+}
+
+/// A small deterministic generator for the garbage tests.
+fn garbage(seed: u64, alphabet: &[u8], len: usize) -> String {
+    let mut x = seed;
+    (0..len)
+        .map(|_| {
+            x = super::support::mix(x);
+            alphabet[(x % alphabet.len() as u64) as usize] as char
+        })
+        .collect()
+}
+
+#[test]
+fn garbage_references_never_panic_a_pull() {
+    let alphabet = b"abcXYZ019:/@._-[] sha256:";
+    let mut catalog = Catalog::new();
+    for seed in 0..3_000u64 {
+        let len = (seed % 40) as usize;
+        let reference = garbage(seed, alphabet, len);
+        // Either outcome is fine; the point is that nothing panics.
+        let _ = catalog.pull(&reference);
+    }
+}
+
+#[test]
+fn garbage_configs_never_panic_nginx() {
+    let alphabet = b"server{};listen 80 root/'\"#\n\\$include*.conf location=^~return 301";
+    let mut catalog = Catalog::new();
+    for seed in 0..200u64 {
+        let mut c = boot_with(&mut catalog, "nginx:1.14.2", Some(&["sleep", "3600"]));
+        let text = garbage(seed, alphabet, 30 + (seed % 120) as usize);
+        c.m.fs()
+            .write(
+                "/",
+                "/etc/nginx/conf.d/default.conf",
+                text.as_bytes(),
+                false,
+                0,
+            )
+            .unwrap();
+        let (status, _, _) = c.exec(&["nginx", "-t"]);
+        assert!(status.is_some(), "seed {seed}: nginx -t finished");
+    }
+}
+
+#[test]
+fn garbage_request_paths_never_panic_nginx() {
+    let c = boot("nginx");
+    let alphabet = b"/.%2e%2f?#index.html50x..//a\\\xc3";
+    for seed in 0..2_000u64 {
+        let path = garbage(seed, alphabet, (seed % 30) as usize);
+        let (status, _, _) = c.get(80, &path);
+        assert!((200..600).contains(&status), "{path:?} answered {status}");
+    }
+}

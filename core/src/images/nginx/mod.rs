@@ -62,6 +62,9 @@ const QUIT_STOP_SINCE: Version = Version(1, 19, 5);
 const CURL_SINCE: Version = Version(1, 19, 0);
 /// Worker processes `auto` starts: one per CPU of the 2-CPU nodes.
 const NODE_CPUS: u32 = 2;
+/// More workers than this are not announced one by one (a typo such as
+/// `worker_processes 100000;` would otherwise flood the log).
+const MAX_WORKERS: u32 = 256;
 
 /// The Debian release an nginx version's official image is built on.
 fn debian_for(v: Version) -> u32 {
@@ -561,7 +564,7 @@ async fn master(p: Proc, cfg: Config, conf_path: String) -> ExitStatus {
         false,
         now,
     );
-    let workers = |cfg: &Config| cfg.workers.unwrap_or(NODE_CPUS).max(1);
+    let workers = |cfg: &Config| cfg.workers.unwrap_or(NODE_CPUS).clamp(1, MAX_WORKERS);
     let mut worker_pids: Vec<u32> = (0..workers(&shared.borrow().cfg))
         .map(|i| first_worker + i)
         .collect();
