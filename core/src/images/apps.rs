@@ -15,7 +15,7 @@ use super::Built;
 use crate::userland::commands::strftime;
 use crate::userland::fs::ImageBuilder;
 use crate::userland::outside::HttpResponse;
-use crate::userland::proc::{ExitStatus, Proc, ProgramFuture, Signal};
+use crate::userland::proc::{Disposition, ExitStatus, Proc, ProgramFuture, Signal};
 use crate::userland::{HttpHandler, Registry};
 
 const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -332,24 +332,31 @@ pub(crate) fn pause_image(version: &str) -> Built {
 }
 
 fn pause(p: Proc) -> ProgramFuture {
-    boxed(async move {
-        if p.argv.get(1).is_some_and(|a| a.eq_ignore_ascii_case("-v")) {
+    if p.argv.get(1).is_some_and(|a| a.eq_ignore_ascii_case("-v")) {
+        return boxed(async move {
             let data = p.fs().read("/", "/pause").unwrap_or_default();
             let text = String::from_utf8_lossy(&data).trim().to_string();
             let _ = p.out(&format!("{text}\n")).await;
-            return ExitStatus::SUCCESS;
-        }
+            ExitStatus::SUCCESS
+        });
+    }
+    // Kept small: thousands of pods idle in this future.
+    boxed(async move {
         if p.pid != 1 {
             let _ = p.err("Warning: pause should be the first process\n").await;
         }
-        let sig = wait_for_signal(&p, &[Signal::Int, Signal::Term]).await;
-        let name = if sig == Signal::Int {
-            "Interrupt"
-        } else {
-            "Terminated"
-        };
-        let _ = p.err(&format!("Shutting down, got signal: {name}\n")).await;
-        ExitStatus::SUCCESS
+        p.set_disposition(Signal::Int, Disposition::Catch);
+        p.set_disposition(Signal::Term, Disposition::Catch);
+        loop {
+            p.sleep_until_signal(None).await;
+            let name = match p.take_signal() {
+                Some(Signal::Int) => "Interrupt",
+                Some(Signal::Term) => "Terminated",
+                _ => continue,
+            };
+            let _ = p.err(&format!("Shutting down, got signal: {name}\n")).await;
+            return ExitStatus::SUCCESS;
+        }
     })
 }
 

@@ -234,7 +234,8 @@ fn load_file(fs: &Fs, path: &str, depth: usize) -> Result<Vec<Directive>, ConfEr
     Ok(items)
 }
 
-fn errno(e: crate::userland::FsError) -> u32 {
+/// The errno behind a filesystem error, as nginx prints it.
+pub(crate) fn errno(e: crate::userland::FsError) -> u32 {
     use crate::userland::FsError::*;
     match e {
         NotFound => 2,

@@ -193,20 +193,17 @@ pub(crate) fn image(b: &Build) -> Built {
         "PATH".to_string(),
         "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
     )];
-    if b.flavor == Flavor::Slim {
-        env.clear();
-        env.push((
-            "PATH".to_string(),
-            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
-        ));
-    } else if v >= Version(1, 15, 0) {
-        env.push(("NGINX_VERSION".to_string(), v.to_string()));
-        env.push(("PKG_RELEASE".to_string(), b.pkg_release()));
-    } else {
-        env.push((
+    match b.flavor {
+        Flavor::Slim => {}
+        _ if v >= Version(1, 15, 0) => {
+            env.push(("NGINX_VERSION".to_string(), v.to_string()));
+            env.push(("PKG_RELEASE".to_string(), b.pkg_release()));
+        }
+        // Older images named the package version.
+        _ => env.push((
             "NGINX_VERSION".to_string(),
             format!("{v}-{}", b.pkg_release()),
-        ));
+        )),
     }
     let cmd = vec![
         "nginx".to_string(),
@@ -465,7 +462,7 @@ async fn send_signal(
             let _ = p
                 .err(&format!(
                     "nginx: [error] open() \"{pid_file}\" failed ({}: {})\n",
-                    conf_errno(e),
+                    conf::errno(e),
                     e.text()
                 ))
                 .await;
@@ -496,14 +493,6 @@ async fn send_signal(
         return ExitStatus::FAILURE;
     }
     ExitStatus::SUCCESS
-}
-
-fn conf_errno(e: crate::userland::FsError) -> u32 {
-    match e {
-        crate::userland::FsError::Permission => 13,
-        crate::userland::FsError::IsDir => 21,
-        _ => 2,
-    }
 }
 
 /// What the request handlers share with the master.

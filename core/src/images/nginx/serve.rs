@@ -259,11 +259,7 @@ fn respond(
             }
             Err(e) => {
                 drop(fs);
-                let errno = match e {
-                    crate::userland::FsError::NotDir => 20,
-                    crate::userland::FsError::Permission => 13,
-                    _ => 2,
-                };
+                let errno = super::conf::errno(e);
                 log_error(&format!("open() \"{path}\" failed ({errno}: {})", e.text()));
                 return error_page(cx, server, &settings, 404, version);
             }
