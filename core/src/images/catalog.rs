@@ -204,6 +204,15 @@ fn k8s(domain: &str, path: &str, name: &str) -> bool {
 }
 
 fn repo(domain: &str, path: &str) -> Option<Repo> {
+    // Public mirrors of Docker Hub serve the same repositories.
+    if domain == "mirror.gcr.io" {
+        return repo("docker.io", path);
+    }
+    if let Some(rest) = path.strip_prefix("docker/") {
+        if domain == "public.ecr.aws" {
+            return repo("docker.io", rest);
+        }
+    }
     let hub = domain == "docker.io";
     Some(match path {
         "library/busybox" if hub => Repo::Busybox,
@@ -219,6 +228,7 @@ fn repo(domain: &str, path: &str) -> Option<Repo> {
         "idealism/batch-job" | "luksa/batch-job" if hub => Repo::BatchJob,
         "junkai/training" if domain == "quay.io" => Repo::Training,
         "junkai/demo" if domain == "quay.io" => Repo::Demo,
+        "fluentd_elasticsearch/fluentd" if domain == "quay.io" => Repo::Fluentd,
         _ if k8s(domain, path, "busybox") => Repo::Busybox,
         _ if k8s(domain, path, "nginx-slim") => Repo::NginxSlim,
         _ if k8s(domain, path, "e2e-test-images/agnhost")
@@ -571,8 +581,12 @@ fn tag(repo: Repo, t: &str) -> Option<(Kind, String)> {
         Repo::SsdMonitor => simple(Kind::SsdMonitor, t == "latest"),
         Repo::BatchJob => simple(Kind::BatchJob, t == "latest"),
         Repo::Fluentd => {
-            let ok = matches!(t.strip_prefix("1."), Some(n) if n.parse::<u32>().is_ok_and(|n| (17..=24).contains(&n)))
-                || version_like(t, "v", (2, 0), (2, 0), 4)
+            let old = t
+                .strip_prefix("1.")
+                .and_then(|n| n.parse::<u32>().ok())
+                .is_some_and(|n| (17..=24).contains(&n));
+            let ok = old
+                || version_like(t, "v", (2, 0), (4, 9), 9)
                 || version_like(t, "", (2, 0), (2, 0), 4);
             simple(Kind::Fluentd, ok)
         }
