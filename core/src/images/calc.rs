@@ -29,15 +29,29 @@ pub(crate) struct CalcRun {
 pub(crate) struct Calculators;
 
 impl Calculators {
-    /// GNU bc on a whole program; `None` when no calculator is linked in.
-    fn bc(_program: &str, _mathlib: bool) -> Option<CalcRun> {
-        None
+    /// GNU bc on a whole program.
+    fn bc(program: &str, mathlib: bool) -> Option<CalcRun> {
+        let out = crate::calc::bc::run(program, mathlib);
+        Some(CalcRun {
+            stdout: out.stdout,
+            stderr: out.stderr,
+            exit_code: out.exit_code,
+            cost: out.cost,
+            still_running: out.completion == crate::calc::bc::Completion::Unfinished,
+        })
     }
 
     /// `perl ARGS` for the one-liners the calculators know; `None` when
-    /// the program is not one of them (or no calculator is linked in).
-    fn perl(_args: &[String]) -> Option<CalcRun> {
-        None
+    /// the program is not one of them.
+    fn perl(args: &[String]) -> Option<CalcRun> {
+        let out = crate::calc::perl::run(args)?;
+        Some(CalcRun {
+            stdout: out.stdout,
+            stderr: out.stderr,
+            exit_code: out.exit_code,
+            cost: out.cost,
+            still_running: false,
+        })
     }
 }
 

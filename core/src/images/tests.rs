@@ -1146,6 +1146,31 @@ fn the_calculator_images_ship_their_programs() {
     }
 }
 
+#[test]
+fn the_calculators_compute_in_their_images() {
+    let mut catalog = Catalog::new();
+    let cases: [(&str, &str, &[&str], &str); 2] = [
+        (
+            "perl prints pi to 20 digits",
+            "perl:5.34.0",
+            &["perl", "-Mbignum=bpi", "-wle", "print bpi(20)"],
+            "3.1415926535897932385\n",
+        ),
+        (
+            "bc -l evaluates a program from sh",
+            "resouer/ubuntu-bc",
+            &["sh", "-c", "echo 'scale=10; 4*a(1)' | bc -l"],
+            "3.1415926532\n",
+        ),
+    ];
+    for (name, reference, argv, want) in cases {
+        let mut c = boot_with(&mut catalog, reference, Some(&["sleep", "3600"]));
+        let (status, out, err) = c.exec(argv);
+        assert_eq!(status, Some(ExitStatus::SUCCESS), "{name}: {err}");
+        assert_eq!(out, want, "{name}");
+    }
+}
+
 /// A small deterministic generator for the garbage tests.
 fn garbage(seed: u64, alphabet: &[u8], len: usize) -> String {
     let mut x = seed;
