@@ -2,6 +2,7 @@
 //! a real cluster, running as a program on the learner's terminal.
 
 pub mod flags;
+pub mod patch;
 pub mod printers;
 pub mod resources;
 
