@@ -3,7 +3,7 @@
 //! error texts, and the same leniencies (`replace` of a missing object key
 //! adds it, `copy` of a missing key copies a null, the first pointer segment
 //! is skipped rather than required to be empty, negative array indexes
-//! count from the end).
+//! count from the end, the empty path names the whole document).
 
 use super::{check_depth, PatchError, PatchErrorKind};
 use crate::kubectl::printers::gofmt::quote;
@@ -147,6 +147,14 @@ impl Operation {
         let path = self.path.as_deref().ok_or(
             "replace operation failed to decode path: operation missing path field: missing value",
         )?;
+        if path.is_empty() {
+            // The whole document is replaced by an object or list; the
+            // library silently ignores any other value.
+            if let Some(v @ (Value::Object(_) | Value::Array(_))) = &self.value {
+                *doc = v.clone();
+            }
+            return Ok(());
+        }
         let (con, key) = find_object(doc, path).ok_or_else(|| {
             format!("replace operation does not apply: doc is missing path: {path}: missing value")
         })?;
@@ -185,11 +193,17 @@ impl Operation {
         let path = self.path.as_deref().ok_or(
             "test operation failed to decode path: operation missing path field: missing value",
         )?;
+        let failed = || format!("testing value {path} failed: test failed");
+        if path.is_empty() {
+            return match &self.value {
+                Some(expected) if lazy_equal(doc, expected, 0) => Ok(()),
+                _ => Err(failed()),
+            };
+        }
         let (con, key) = find_object(doc, path).ok_or_else(|| {
             format!("test operation does not apply: is missing path: {path}: missing value")
         })?;
         let found = get(con, &key).map_err(|e| format!("error in test for path: '{path}': {e}"))?;
-        let failed = || format!("testing value {path} failed: test failed");
         match (found.filter(|v| !v.is_null()), &self.value) {
             (None, None | Some(Value::Null)) => Ok(()),
             (None, Some(_)) | (Some(_), None) => Err(failed()),
@@ -377,21 +391,21 @@ fn set(con: &mut Value, key: &str, value: Value) -> Result<(), String> {
     }
 }
 
-/// The library's `test` comparison: objects match when every key of the
-/// document's value is in the expected value with an equal value (extra
-/// expected keys are not checked), lists element by element, scalars by
-/// their JSON text.
+/// The library's `test` comparison: objects key by key, lists element by
+/// element, scalars by their JSON text (so `1` and `1.0` differ).
 fn lazy_equal(actual: &Value, expected: &Value, depth: usize) -> bool {
     if check_depth(depth).is_err() {
         return false;
     }
     match (actual, expected) {
-        (Value::Object(a), Value::Object(e)) => a.iter().all(|(k, av)| match e.get(k) {
-            Some(ev) if av.is_null() && ev.is_null() => true,
-            Some(ev) if av.is_null() || ev.is_null() => false,
-            Some(ev) => lazy_equal(av, ev, depth + 1),
-            None => false,
-        }),
+        (Value::Object(a), Value::Object(e)) => {
+            a.len() == e.len()
+                && a.iter().all(|(k, av)| match e.get(k) {
+                    Some(ev) if av.is_null() || ev.is_null() => av.is_null() && ev.is_null(),
+                    Some(ev) => lazy_equal(av, ev, depth + 1),
+                    None => false,
+                })
+        }
         (Value::Object(_), _) | (_, Value::Object(_)) => false,
         (Value::Array(a), Value::Array(e)) => {
             a.len() == e.len()

@@ -5,8 +5,8 @@
 //! deletes a key, anything else (lists included) replaces. The library
 //! departs from the RFC in small ways that show through the API server, and
 //! those are kept: a `null` or scalar patch is refused ("Invalid JSON
-//! Patch"), and nulls nested in an added value are pruned from objects
-//! (but not from lists, and not when the value replaces an object).
+//! Patch"), and nulls nested in an added value are pruned, from objects and
+//! lists alike (but not when a list replaces an object).
 
 use super::{check_depth, PatchError, PatchErrorKind};
 use crate::value::{Map, Value};
@@ -65,7 +65,7 @@ fn merge_docs(doc: &mut Map, patch: &Map, depth: usize) -> Result<(), PatchError
     Ok(())
 }
 
-/// Drops null members of objects, at any depth; list elements stay.
+/// Drops null members of objects and null elements of lists, at any depth.
 fn prune_nulls(v: &mut Value, depth: usize) -> Result<(), PatchError> {
     check_depth(depth)?;
     match v {
@@ -81,7 +81,8 @@ fn prune_nulls(v: &mut Value, depth: usize) -> Result<(), PatchError> {
     Ok(())
 }
 
-fn prune_array_nulls(items: &mut [Value], depth: usize) -> Result<(), PatchError> {
+fn prune_array_nulls(items: &mut Vec<Value>, depth: usize) -> Result<(), PatchError> {
+    items.retain(|v| !v.is_null());
     for v in items {
         prune_nulls(v, depth + 1)?;
     }

@@ -853,6 +853,17 @@ fn merge_patch_into_original(
 
         let original_items = original_list.clone().unwrap_or_default();
         let patch_items = patch_list.clone().unwrap_or_default();
+        let kind = slice_element_kind(&[&original_items, &patch_items]);
+        // The order of the server's elements, as the Go code reads it after
+        // merging (see `shared_backing_array`).
+        let server_order = match (&original_list, &patch_list, &kind) {
+            (Some(o), Some(p), Ok(ElemKind::Map))
+                if is_merge(meta) && !meta.merge_key.is_empty() =>
+            {
+                shared_backing_array(o, p, meta.merge_key)
+            }
+            _ => original_items.clone(),
+        };
         let merged = match (original_list, patch_list) {
             (Some(o), None) => o,
             (None, Some(p)) => match remove_directives(Value::Array(p), depth)? {
@@ -868,19 +879,71 @@ fn merge_patch_into_original(
         } else {
             partition_maps(merged, &order, meta.merge_key)?
         };
-        let kind = slice_element_kind(&[&original_items, &patch_items])?;
         let both = normalize_element_order(
             in_order,
             server_only,
             &order,
-            &original_items,
+            &server_order,
             meta.merge_key,
-            kind,
+            kind?,
         )?;
         original.insert(field.clone(), Value::Array(both));
         patch.remove(&field);
     }
     Ok(())
+}
+
+/// The live list as Go sees it once a merge has run: the merge deletes
+/// elements by shifting the rest left inside the list's array, and appends
+/// new elements into the slots that frees, so the caller's view of the
+/// original list (same array, old length) shows those changes. The order
+/// of the server's elements is read from that view. A list decoded from a
+/// stored object has no spare capacity, so appends beyond the freed slots
+/// move to a new array and are not seen.
+fn shared_backing_array(original: &[Value], patch: &[Value], key: &str) -> Vec<Value> {
+    let mut backing = original.to_vec();
+    let mut len = backing.len();
+    let mut plain = Vec::new();
+    let mut replace = false;
+    for item in patch {
+        match item.get(DIRECTIVE_MARKER).and_then(Value::as_str) {
+            Some(DELETE_DIRECTIVE) => {
+                let Some(target) = item.get(key) else {
+                    return original.to_vec();
+                };
+                while let Some(i) = backing[..len]
+                    .iter()
+                    .position(|v| v.get(key) == Some(target))
+                {
+                    // `append(s[:i], s[i+1:]...)`: the tail moves left and the
+                    // last slot keeps its old element.
+                    for t in i..len - 1 {
+                        backing[t] = backing[t + 1].clone();
+                    }
+                    len -= 1;
+                }
+            }
+            Some(REPLACE_DIRECTIVE) => replace = true,
+            Some(_) => return original.to_vec(),
+            None => plain.push(item),
+        }
+    }
+    if replace {
+        return backing;
+    }
+    for item in plain {
+        let wanted = item.get(key);
+        if wanted.is_some() && backing[..len].iter().any(|v| v.get(key) == wanted) {
+            continue;
+        }
+        if len == backing.len() {
+            // Growing past the array moves the list elsewhere.
+            break;
+        }
+        backing[len] = item.clone();
+        len += 1;
+    }
+    backing
 }
 
 /// Checks that the patch list names its elements in the `$setElementOrder`

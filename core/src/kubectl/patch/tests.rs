@@ -140,10 +140,16 @@ fn merge_patch_follows_the_rfc_7386_examples() {
             Want::Ok(r#"{"a":{"bb":{}}}"#),
         ),
         (
-            "nulls inside added list elements are pruned from objects",
+            "nulls inside an added list are pruned, elements too",
             "{}",
             r#"{"a":[{"b":null,"c":1},null]}"#,
-            Want::Ok(r#"{"a":[{"c":1},null]}"#),
+            Want::Ok(r#"{"a":[{"c":1}]}"#),
+        ),
+        (
+            "a list patch loses its null elements",
+            "[1,2]",
+            "[1,null,3]",
+            Want::Ok("[1,3]"),
         ),
         (
             "a list replacing an object keeps its nulls",
@@ -1205,7 +1211,13 @@ fn merge_patch_create_then_apply_reproduces_the_target() {
                     .map(|(k, v)| (k, strip_nulls(v)))
                     .collect(),
             ),
-            Value::Array(items) => Value::Array(items.into_iter().map(strip_nulls).collect()),
+            Value::Array(items) => Value::Array(
+                items
+                    .into_iter()
+                    .filter(|v| !v.is_null())
+                    .map(strip_nulls)
+                    .collect(),
+            ),
             other => other,
         }
     }
