@@ -1279,3 +1279,83 @@ fn deep_nesting_is_an_error_not_a_crash() {
         Ok(ok.clone())
     );
 }
+
+// ---- quirks of the Go implementation that show on a real cluster ----
+
+#[test]
+fn a_server_only_element_keeps_its_place_when_another_is_deleted() {
+    // Go deletes from the live list inside its array and appends the new
+    // element into the freed slot, and reads the live order from that
+    // array afterwards: the server's own element `c` stays before `d`.
+    let live = j(
+        r#"{"spec":{"containers":[{"name":"a"},{"name":"b","image":"x"},{"name":"c","image":"added-by-server"}]}}"#,
+    );
+    let patch = j(
+        r#"{"spec":{"$setElementOrder/containers":[{"name":"b"},{"name":"d"}],"containers":[{"name":"d"},{"name":"a","$patch":"delete"}]}}"#,
+    );
+    check(
+        "delete a, add d, c stays in the middle",
+        strategic::apply(schema("Pod"), &live, &patch),
+        &Want::Ok(
+            r#"{"spec":{"containers":[{"image":"x","name":"b"},{"image":"added-by-server","name":"c"},{"name":"d"}]}}"#,
+        ),
+    );
+}
+
+#[test]
+fn kubectl_apply_reports_configured_while_the_live_list_has_extra_elements() {
+    // A container the server added is never deleted by apply, but the live
+    // list's order differs from the manifest's, so kubectl sends the order.
+    let manifest = j(POD_MANIFEST);
+    let mut live = stored(&manifest);
+    if let Value::Array(cs) = at(&mut live, &["spec", "containers"]) {
+        cs.push(j(r#"{"name":"injected","image":"proxy"}"#));
+    }
+    let plan = apply::plan("Pod", &manifest, &live).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(plan.outcome, Outcome::Configured);
+    assert_eq!(
+        plan.patch.to_json(),
+        r#"{"spec":{"$setElementOrder/containers":[{"name":"app"}]}}"#
+    );
+    let names: Vec<String> = plan
+        .result
+        .pointer("spec.containers")
+        .and_then(Value::as_array)
+        .map(|cs| {
+            cs.iter()
+                .filter_map(|c| c.get("name")?.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(names, ["app", "injected"]);
+}
+
+#[test]
+fn kubectl_apply_reports_configured_for_unsorted_finalizers() {
+    // Go sorts the live list in place before comparing it with the
+    // manifest, so a merging list of scalars that is not in sorted order
+    // always looks reordered.
+    let cases: &[(&str, &str, Outcome)] = &[
+        (
+            "sorted finalizers are unchanged",
+            r#"["a.example.com/x","b.example.com/y"]"#,
+            Outcome::Unchanged,
+        ),
+        (
+            "unsorted finalizers are configured again",
+            r#"["b.example.com/y","a.example.com/x"]"#,
+            Outcome::Configured,
+        ),
+    ];
+    for (name, finalizers, outcome) in cases {
+        let manifest = manifest_with(|m| *at(m, &["metadata", "finalizers"]) = j(finalizers));
+        let live = stored(&manifest);
+        let plan = apply::plan("Pod", &manifest, &live).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(plan.outcome, *outcome, "{name}: {}", plan.patch.to_json());
+        assert_eq!(
+            plan.result.pointer("metadata.finalizers"),
+            Some(&j(finalizers)),
+            "{name}"
+        );
+    }
+}
