@@ -12,6 +12,11 @@ use crate::value::Value;
 /// The API server refuses longer patches.
 const MAX_OPERATIONS: usize = 10000;
 
+/// How much `copy` operations may grow a document, in bytes of JSON (the
+/// API server's `JSONPatchMaxCopyBytes`); without it a few copies of a
+/// list into itself would grow the document exponentially.
+const MAX_COPY_BYTES: usize = 3 * 1024 * 1024;
+
 /// Applies a JSON patch (a list of operations) to a document.
 ///
 /// Decoding failures are [`PatchErrorKind::BadRequest`] ("error decoding
@@ -30,8 +35,10 @@ pub fn apply(doc: &Value, patch: &Value) -> Result<Value, PatchError> {
         ));
     }
     let mut doc = doc.clone();
+    let mut copied = 0;
     for op in &ops {
-        op.apply(&mut doc).map_err(PatchError::unprocessable)?;
+        op.apply(&mut doc, &mut copied)
+            .map_err(PatchError::unprocessable)?;
     }
     Ok(doc)
 }
@@ -101,14 +108,14 @@ fn decode(patch: &Value) -> Result<Vec<Operation>, PatchError> {
 }
 
 impl Operation {
-    fn apply(&self, doc: &mut Value) -> Result<(), String> {
+    fn apply(&self, doc: &mut Value, copied: &mut usize) -> Result<(), String> {
         match self.op.as_deref().unwrap_or("unknown") {
             "add" => self.add(doc),
             "remove" => self.remove(doc),
             "replace" => self.replace(doc),
             "move" => self.move_(doc),
             "test" => self.test(doc),
-            "copy" => self.copy(doc),
+            "copy" => self.copy(doc, copied),
             other => Err(format!("Unexpected kind: {other}")),
         }
     }
@@ -217,7 +224,7 @@ impl Operation {
         }
     }
 
-    fn copy(&self, doc: &mut Value) -> Result<(), String> {
+    fn copy(&self, doc: &mut Value, copied: &mut usize) -> Result<(), String> {
         let from = self.from.as_deref().ok_or(
             "copy operation failed to decode from: operation, missing from field: missing value",
         )?;
@@ -239,6 +246,12 @@ impl Operation {
                 "copy operation does not apply: doc is missing destination path: {path}: missing value"
             )
         })?;
+        *copied += value.to_json().len();
+        if *copied > MAX_COPY_BYTES {
+            return Err(format!(
+                "Unable to complete the copy, the accumulated size increase of {copied} is greater than the limit {MAX_COPY_BYTES}"
+            ));
+        }
         add(con, &key, value).map_err(|e| format!("error while adding value during copy: {e}"))
     }
 }

@@ -1229,25 +1229,23 @@ fn merge_sorted_slice(
     key: &str,
     kind: ElemKind,
 ) -> Vec<Value> {
+    let position = |v: &Value| index_of(server_order, v, key, kind);
     let mut out = Vec::with_capacity(left.len() + right.len());
-    let mut left = left.into_iter().peekable();
-    let mut right = right.into_iter().peekable();
+    let mut left = left.into_iter().map(|v| (position(&v), v)).peekable();
+    let mut right = right.into_iter().map(|v| (position(&v), v)).peekable();
     loop {
-        match (left.peek(), right.peek()) {
+        let left_first = match (left.peek(), right.peek()) {
             (None, None) => break,
-            (Some(_), None) => out.extend(left.next()),
-            (None, Some(_)) => out.extend(right.next()),
-            (Some(l), Some(r)) => {
-                let li = index_of(server_order, l, key, kind);
-                let ri = index_of(server_order, r, key, kind);
-                let left_first = matches!((li, ri), (Some(li), Some(ri)) if li < ri);
-                if left_first {
-                    out.extend(left.next());
-                } else {
-                    out.extend(right.next());
-                }
-            }
-        }
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (Some((li, _)), Some((ri, _))) => matches!((li, ri), (Some(li), Some(ri)) if li < ri),
+        };
+        let next = if left_first {
+            left.next()
+        } else {
+            right.next()
+        };
+        out.extend(next.map(|(_, v)| v));
     }
     out
 }
@@ -1275,22 +1273,25 @@ fn normalize_slice_order(
     key: &str,
     kind: ElemKind,
 ) -> Result<Vec<Value>, PatchError> {
-    let (mut to_sort, to_delete) = if kind == ElemKind::Map {
+    let (to_sort, to_delete) = if kind == ElemKind::Map {
         validate_merge_key_in_lists(key, &[&to_sort, order])?;
         extract_to_delete_items(to_sort)?
     } else {
         (to_sort, Vec::new())
     };
+    let mut keyed: Vec<(Option<usize>, Value)> = to_sort
+        .into_iter()
+        .map(|v| (index_of(order, &v, key, kind), v))
+        .collect();
     // Elements missing from `order` compare as "less" both ways, exactly as
     // the Go comparator does; only Go's own algorithm gives the same result.
-    go_stable_sort(&mut to_sort, |a, b| {
-        match (index_of(order, a, key, kind), index_of(order, b, key, kind)) {
-            (Some(i), Some(j)) => i < j,
-            _ => true,
-        }
+    go_stable_sort(&mut keyed, |a, b| match (a.0, b.0) {
+        (Some(i), Some(j)) => i < j,
+        _ => true,
     });
-    to_sort.extend(to_delete);
-    Ok(to_sort)
+    let mut sorted: Vec<Value> = keyed.into_iter().map(|(_, v)| v).collect();
+    sorted.extend(to_delete);
+    Ok(sorted)
 }
 
 fn validate_merge_key_in_lists(key: &str, lists: &[&[Value]]) -> Result<(), PatchError> {

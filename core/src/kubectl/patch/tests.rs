@@ -1359,3 +1359,21 @@ fn kubectl_apply_reports_configured_for_unsorted_finalizers() {
         );
     }
 }
+
+#[test]
+fn json_patch_copies_cannot_grow_a_document_without_bound() {
+    // Each copy of the list into itself doubles it.
+    let op = j(r#"{"op":"copy","from":"/a","path":"/a/-"}"#);
+    let patch = Value::Array(vec![op; 40]);
+    let err = json_patch::apply(&j(r#"{"a":["0123456789"]}"#), &patch)
+        .err()
+        .unwrap_or_else(|| panic!("the copies were all applied"));
+    assert_eq!(err.kind, PatchErrorKind::Unprocessable);
+    assert!(
+        err.message
+            .starts_with("Unable to complete the copy, the accumulated size increase of ")
+            && err.message.ends_with(" is greater than the limit 3145728"),
+        "{}",
+        err.message
+    );
+}
