@@ -493,8 +493,8 @@ pub async fn patch(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     let objects = k.named_objects("patch", &f, &f.args.clone()).await?;
     for obj in objects {
         let live = obj.encode();
-        let patched = super::cmd_patch::apply_patch(obj.kind(), &patch_type, &live, &patch)
-            .map_err(|e| Fail::Api(ApiError::bad_request(e), None))?;
+        let patched = server_patch(obj.kind().info().kind, &patch_type, &live, &patch)
+            .map_err(server_patch_error)?;
         if patched == live {
             k.report_write(&format, &obj, "patched (no change)", dry)?;
             continue;
@@ -503,6 +503,41 @@ pub async fn patch(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
         k.report_write(&format, &stored, "patched", dry)?;
     }
     Ok(0)
+}
+
+/// The API server's PATCH: the patch applied to the live object.
+fn server_patch(
+    kind: &str,
+    patch_type: &str,
+    live: &Value,
+    patch: &Value,
+) -> Result<Value, super::patch::PatchError> {
+    use super::patch::{json_patch, merge_patch, schema, strategic};
+    match (patch_type, schema::schema_for(kind)) {
+        ("json", _) => json_patch::apply(live, patch),
+        ("strategic", Some(schema)) => strategic::apply(schema, live, patch),
+        _ => merge_patch::apply(live, patch),
+    }
+}
+
+/// How kubectl reports a patch the server could not apply.
+fn server_patch_error(e: super::patch::PatchError) -> Fail {
+    use super::patch::PatchErrorKind;
+    match e.kind {
+        PatchErrorKind::BadRequest => Fail::Api(ApiError::bad_request(e.message), None),
+        // A 422 built from a bare message: one cause with no field.
+        PatchErrorKind::Unprocessable => Fail::Raw(format!(
+            "The request is invalid: the server rejected our request due to an error in our request: : {}\n",
+            e.message
+        )),
+        PatchErrorKind::TooLarge => Fail::Raw(format!(
+            "Error from server (RequestEntityTooLarge): {}\n",
+            e.message
+        )),
+        PatchErrorKind::Failed | PatchErrorKind::Conflict => {
+            Fail::Raw(format!("Error from server: {}\n", e.message))
+        }
+    }
 }
 
 const EXPOSE_FLAGS: &[FlagDef] = &[

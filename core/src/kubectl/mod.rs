@@ -12,7 +12,6 @@ mod cmd_get;
 mod cmd_label;
 mod cmd_misc;
 mod cmd_node;
-mod cmd_patch;
 mod cmd_pods;
 mod cmd_rollout;
 mod cmd_wait;
