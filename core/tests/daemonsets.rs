@@ -76,7 +76,10 @@ fn pods_of(c: &Cluster, ns: &str, name: &str) -> Vec<(String, Pod)> {
                 .affinity
                 .as_ref()
                 .and_then(|a| a.node_affinity.as_ref())
-                .and_then(|n| n.required_during_scheduling_ignored_during_execution.as_ref())
+                .and_then(|n| {
+                    n.required_during_scheduling_ignored_during_execution
+                        .as_ref()
+                })
                 .and_then(|r| r.node_selector_terms.first())
                 .and_then(|t| t.match_fields.first())
                 .and_then(|f| f.values.first())
@@ -103,13 +106,17 @@ fn events(c: &Cluster, name: &str) -> Vec<String> {
         .filter(|e| e.involved_object.kind == "DaemonSet" && e.involved_object.name == name)
         .collect();
     evs.sort_by_key(|e| (e.first_timestamp, e.metadata.name.clone()));
-    evs.iter().map(|e| format!("{}: {}", e.reason, e.message)).collect()
+    evs.iter()
+        .map(|e| format!("{}: {}", e.reason, e.message))
+        .collect()
 }
 
 fn edit_node(c: &mut Cluster, name: &str, f: impl FnOnce(&mut Node)) {
     let mut n = (**c.api().store.get::<Node>("", name).expect("node")).clone();
     f(&mut n);
-    c.api_mut().update(n, &WriteOptions::default()).expect("node updated");
+    c.api_mut()
+        .update(n, &WriteOptions::default())
+        .expect("node updated");
 }
 
 fn all_running(c: &Cluster, ns: &str, name: &str, n: usize) -> bool {
@@ -122,9 +129,19 @@ fn fluentd_with_the_control_plane_toleration_runs_on_every_node() {
     let mut c = Cluster::new(ClusterConfig::default());
     apply(
         &mut c,
-        &daemon("kube-system", "fluentd-elasticsearch", "", CONTROL_PLANE_TOLERATION),
+        &daemon(
+            "kube-system",
+            "fluentd-elasticsearch",
+            "",
+            CONTROL_PLANE_TOLERATION,
+        ),
     );
-    assert!(c.run_until(30_000, |c| all_running(c, "kube-system", "fluentd-elasticsearch", 3)));
+    assert!(c.run_until(30_000, |c| all_running(
+        c,
+        "kube-system",
+        "fluentd-elasticsearch",
+        3
+    )));
     c.advance_by(1_000);
     let pods = pods_of(&c, "kube-system", "fluentd-elasticsearch");
     let targets: Vec<&str> = pods.iter().map(|(n, _)| n.as_str()).collect();
@@ -138,14 +155,32 @@ fn fluentd_with_the_control_plane_toleration_runs_on_every_node() {
         .map(|(_, _, r)| (**r).clone())
         .collect();
     assert_eq!(revs.len(), 1);
-    let hash = revs[0].metadata.label("controller-revision-hash").unwrap_or("").to_string();
-    assert_eq!(revs[0].metadata.name(), format!("fluentd-elasticsearch-{hash}"));
+    let hash = revs[0]
+        .metadata
+        .label("controller-revision-hash")
+        .unwrap_or("")
+        .to_string();
+    assert_eq!(
+        revs[0].metadata.name(),
+        format!("fluentd-elasticsearch-{hash}")
+    );
     assert_eq!(revs[0].revision, 1);
     for (node, p) in &pods {
-        assert_eq!(p.node_name(), Some(node.as_str()), "bound by the scheduler to its node");
-        assert!(p.name().starts_with("fluentd-elasticsearch-") && p.name().len() == 27, "{}", p.name());
+        assert_eq!(
+            p.node_name(),
+            Some(node.as_str()),
+            "bound by the scheduler to its node"
+        );
+        assert!(
+            p.name().starts_with("fluentd-elasticsearch-") && p.name().len() == 27,
+            "{}",
+            p.name()
+        );
         assert_eq!(p.metadata.label("pod-template-generation"), Some("1"));
-        assert_eq!(p.metadata.label("controller-revision-hash"), Some(hash.as_str()));
+        assert_eq!(
+            p.metadata.label("controller-revision-hash"),
+            Some(hash.as_str())
+        );
         let keys: Vec<(&str, &str, Option<i64>)> = p
             .spec
             .tolerations
@@ -182,7 +217,10 @@ fn fluentd_with_the_control_plane_toleration_runs_on_every_node() {
     let evs = events(&c, "fluentd-elasticsearch");
     assert_eq!(evs.len(), 3);
     for (e, (_, p)) in evs.iter().zip(&pods) {
-        assert!(evs.contains(&format!("SuccessfulCreate: Created pod: {}", p.name())), "{e}");
+        assert!(
+            evs.contains(&format!("SuccessfulCreate: Created pod: {}", p.name())),
+            "{e}"
+        );
     }
 }
 
@@ -191,11 +229,21 @@ fn a_node_selector_follows_node_labels() {
     let mut c = Cluster::new(ClusterConfig::default());
     apply(
         &mut c,
-        &daemon("default", "ssd-monitor", "", "      nodeSelector:\n        disk: ssd\n"),
+        &daemon(
+            "default",
+            "ssd-monitor",
+            "",
+            "      nodeSelector:\n        disk: ssd\n",
+        ),
     );
     c.advance_by(5_000);
     assert!(nodes_of(&c, "default", "ssd-monitor").is_empty());
-    assert_eq!(ds(&c, "default", "ssd-monitor").status.desired_number_scheduled, 0);
+    assert_eq!(
+        ds(&c, "default", "ssd-monitor")
+            .status
+            .desired_number_scheduled,
+        0
+    );
 
     edit_node(&mut c, "node01", |n| {
         n.metadata.labels.insert("disk".into(), "ssd".into());
@@ -210,15 +258,25 @@ fn a_node_selector_follows_node_labels() {
     c.advance_by(5_000);
     assert_eq!(nodes_of(&c, "default", "ssd-monitor"), ["node01"]);
 
-    let pod_name = pods_of(&c, "default", "ssd-monitor")[0].1.name().to_string();
+    let pod_name = pods_of(&c, "default", "ssd-monitor")[0]
+        .1
+        .name()
+        .to_string();
     edit_node(&mut c, "node01", |n| {
         n.metadata.labels.remove("disk");
     });
     c.advance_by(1_000);
     assert!(nodes_of(&c, "default", "ssd-monitor").is_empty());
-    assert!(events(&c, "ssd-monitor").contains(&format!("SuccessfulDelete: Deleted pod: {pod_name}")));
+    assert!(
+        events(&c, "ssd-monitor").contains(&format!("SuccessfulDelete: Deleted pod: {pod_name}"))
+    );
     c.advance_by(2_000);
-    assert_eq!(ds(&c, "default", "ssd-monitor").status.desired_number_scheduled, 0);
+    assert_eq!(
+        ds(&c, "default", "ssd-monitor")
+            .status
+            .desired_number_scheduled,
+        0
+    );
 }
 
 #[test]
@@ -249,7 +307,11 @@ fn taints_keep_new_pods_out_and_no_execute_evicts() {
     for case in cases {
         let mut c = Cluster::new(ClusterConfig::default());
         apply(&mut c, &daemon("default", "agent", "", ""));
-        assert!(c.run_until(30_000, |c| all_running(c, "default", "agent", 2)), "{}", case.name);
+        assert!(
+            c.run_until(30_000, |c| all_running(c, "default", "agent", 2)),
+            "{}",
+            case.name
+        );
         edit_node(&mut c, "node01", |n| {
             n.spec.taints.push(Taint {
                 key: "dedicated".into(),
@@ -280,22 +342,37 @@ fn a_new_node_gets_a_pod_and_a_removed_one_no_longer_counts() {
     let mut n = (**c.api().store.get::<Node>("", "node02").expect("node")).clone();
     n.metadata = Default::default();
     n.metadata.name = Some("node03".into());
-    n.metadata.labels.insert("kubernetes.io/hostname".into(), "node03".into());
-    c.api_mut().create(n, &WriteOptions::default()).expect("node03");
+    n.metadata
+        .labels
+        .insert("kubernetes.io/hostname".into(), "node03".into());
+    c.api_mut()
+        .create(n, &WriteOptions::default())
+        .expect("node03");
     c.advance_by(2_000);
-    assert_eq!(nodes_of(&c, "default", "agent"), ["node01", "node02", "node03"]);
-    assert_eq!(ds(&c, "default", "agent").status.desired_number_scheduled, 3);
+    assert_eq!(
+        nodes_of(&c, "default", "agent"),
+        ["node01", "node02", "node03"]
+    );
+    assert_eq!(
+        ds(&c, "default", "agent").status.desired_number_scheduled,
+        3
+    );
     c.api_mut()
         .delete::<Node>("", "node03", &DeleteOptions::default())
         .expect("deleted");
     c.advance_by(2_000);
-    assert_eq!(ds(&c, "default", "agent").status.desired_number_scheduled, 2);
+    assert_eq!(
+        ds(&c, "default", "agent").status.desired_number_scheduled,
+        2
+    );
 }
 
 fn set_image(c: &mut Cluster, ns: &str, name: &str, image: &str) {
     let mut d = ds(c, ns, name);
     d.spec.template.spec.containers[0].image = image.to_string();
-    c.api_mut().update(d, &WriteOptions::default()).expect("updated");
+    c.api_mut()
+        .update(d, &WriteOptions::default())
+        .expect("updated");
 }
 
 fn images(c: &Cluster, ns: &str, name: &str) -> Vec<String> {
@@ -308,7 +385,10 @@ fn images(c: &Cluster, ns: &str, name: &str) -> Vec<String> {
 #[test]
 fn a_rolling_update_replaces_one_node_at_a_time() {
     let mut c = Cluster::new(ClusterConfig::default());
-    apply(&mut c, &daemon("kube-system", "agent", "", CONTROL_PLANE_TOLERATION));
+    apply(
+        &mut c,
+        &daemon("kube-system", "agent", "", CONTROL_PLANE_TOLERATION),
+    );
     assert!(c.run_until(30_000, |c| all_running(c, "kube-system", "agent", 3)));
     set_image(&mut c, "kube-system", "agent", "busybox:1.37");
     // Never more than one node without an available pod.
@@ -345,7 +425,8 @@ fn a_rolling_update_replaces_one_node_at_a_time() {
 #[test]
 fn max_surge_starts_the_new_pod_before_the_old_one_goes() {
     let mut c = Cluster::new(ClusterConfig::default());
-    let strategy = "  updateStrategy:\n    rollingUpdate:\n      maxSurge: 1\n      maxUnavailable: 0\n";
+    let strategy =
+        "  updateStrategy:\n    rollingUpdate:\n      maxSurge: 1\n      maxUnavailable: 0\n";
     apply(&mut c, &daemon("default", "agent", strategy, ""));
     assert!(c.run_until(30_000, |c| all_running(c, "default", "agent", 2)));
     set_image(&mut c, "default", "agent", "busybox:1.37");
@@ -373,15 +454,22 @@ fn on_delete_waits_for_the_user() {
     assert!(c.run_until(30_000, |c| all_running(c, "default", "agent", 2)));
     set_image(&mut c, "default", "agent", "busybox:1.37");
     c.advance_by(20_000);
-    assert_eq!(images(&c, "default", "agent"), ["busybox:1.36", "busybox:1.36"]);
+    assert_eq!(
+        images(&c, "default", "agent"),
+        ["busybox:1.36", "busybox:1.36"]
+    );
     let victim = pods_of(&c, "default", "agent")[0].1.name().to_string();
     c.api_mut()
         .delete::<Pod>("default", &victim, &DeleteOptions::default())
         .expect("deleted");
-    assert!(c.run_until(60_000, |c| images(c, "default", "agent") == ["busybox:1.37", "busybox:1.36"]
+    assert!(c.run_until(60_000, |c| images(c, "default", "agent")
+        == ["busybox:1.37", "busybox:1.36"]
         && all_running(c, "default", "agent", 2)));
     c.advance_by(1_000);
-    assert_eq!(ds(&c, "default", "agent").status.updated_number_scheduled, 1);
+    assert_eq!(
+        ds(&c, "default", "agent").status.updated_number_scheduled,
+        1
+    );
 }
 
 #[test]
@@ -398,5 +486,7 @@ fn a_failed_daemon_pod_is_replaced() {
         "FailedDaemonPod: Found failed daemon pod default/{name} on node {node}, will try to kill it"
     )));
     assert!(c.run_until(30_000, |c| all_running(c, "default", "agent", 2)));
-    assert!(pods_of(&c, "default", "agent").iter().all(|(_, p)| p.name() != name));
+    assert!(pods_of(&c, "default", "agent")
+        .iter()
+        .all(|(_, p)| p.name() != name));
 }

@@ -125,7 +125,9 @@ fn set_events(c: &Cluster) -> Vec<String> {
         .filter(|e| e.involved_object.kind == "StatefulSet")
         .collect();
     evs.sort_by_key(|e| (e.first_timestamp, e.metadata.name.clone()));
-    evs.iter().map(|e| format!("{}: {}", e.reason, e.message)).collect()
+    evs.iter()
+        .map(|e| format!("{}: {}", e.reason, e.message))
+        .collect()
 }
 
 fn ready_at(p: &Pod) -> i64 {
@@ -137,7 +139,10 @@ fn ready_at(p: &Pod) -> i64 {
 }
 
 fn created_at(p: &Pod) -> i64 {
-    p.metadata.creation_timestamp.map(|t| t.millis()).unwrap_or(0)
+    p.metadata
+        .creation_timestamp
+        .map(|t| t.millis())
+        .unwrap_or(0)
 }
 
 fn all_ready(c: &Cluster, n: usize) -> bool {
@@ -187,8 +192,14 @@ fn the_web_tutorial_creates_pods_in_order_with_their_claims() {
     let p0 = pod(&c, "web-0").expect("web-0");
     let p1 = pod(&c, "web-1").expect("web-1");
     let p2 = pod(&c, "web-2").expect("web-2");
-    assert!(created_at(&p1) >= ready_at(&p0), "web-1 after web-0 is Ready");
-    assert!(created_at(&p2) >= ready_at(&p1), "web-2 after web-1 is Ready");
+    assert!(
+        created_at(&p1) >= ready_at(&p0),
+        "web-1 after web-0 is Ready"
+    );
+    assert!(
+        created_at(&p2) >= ready_at(&p1),
+        "web-2 after web-1 is Ready"
+    );
 
     let s = sts(&c);
     let rev = s.status.update_revision.clone();
@@ -196,14 +207,20 @@ fn the_web_tutorial_creates_pods_in_order_with_their_claims() {
     for (i, p) in [&p0, &p1, &p2].into_iter().enumerate() {
         let name = format!("web-{i}");
         let label = |k: &str| p.metadata.label(k).map(str::to_string);
-        assert_eq!(label("statefulset.kubernetes.io/pod-name"), Some(name.clone()));
+        assert_eq!(
+            label("statefulset.kubernetes.io/pod-name"),
+            Some(name.clone())
+        );
         assert_eq!(label("apps.kubernetes.io/pod-index"), Some(i.to_string()));
         assert_eq!(label("controller-revision-hash"), Some(rev.clone()));
         assert_eq!(label("app").as_deref(), Some("nginx"));
         assert_eq!(p.spec.hostname, name);
         assert_eq!(p.spec.subdomain, "nginx");
         let owner = p.metadata.controller().expect("owned");
-        assert_eq!((owner.kind.as_str(), owner.name.as_str()), ("StatefulSet", "web"));
+        assert_eq!(
+            (owner.kind.as_str(), owner.name.as_str()),
+            ("StatefulSet", "web")
+        );
         let claim = p
             .spec
             .volumes
@@ -220,7 +237,10 @@ fn the_web_tutorial_creates_pods_in_order_with_their_claims() {
     for p in &pvcs {
         assert_eq!(p.status.phase, "Bound", "{}", p.metadata.name());
         assert_eq!(p.metadata.label("app"), Some("nginx"));
-        assert!(p.metadata.owner_references.is_empty(), "Retain keeps claims unowned");
+        assert!(
+            p.metadata.owner_references.is_empty(),
+            "Retain keeps claims unowned"
+        );
     }
 
     assert_eq!(s.status.replicas, 3);
@@ -252,17 +272,23 @@ fn scaling_down_removes_the_highest_ordinal_first_and_keeps_claims() {
     assert!(c.run_until(60_000, |c| all_ready(c, 3)));
     let mut s = sts(&c);
     s.spec.replicas = Some(1);
-    c.api_mut().update(s, &WriteOptions::default()).expect("scaled");
+    c.api_mut()
+        .update(s, &WriteOptions::default())
+        .expect("scaled");
     c.advance_by(1_000);
     assert!(pod(&c, "web-2").is_some_and(|p| p.metadata.deletion_timestamp.is_some()));
     assert!(
         pod(&c, "web-1").is_some_and(|p| p.metadata.deletion_timestamp.is_none()),
         "web-1 waits until web-2 is gone"
     );
-    assert!(c.run_until(120_000, |c| live_pods(c) == ["web-0"] && pod(c, "web-1").is_none()));
+    assert!(c.run_until(120_000, |c| live_pods(c) == ["web-0"]
+        && pod(c, "web-1").is_none()));
     c.advance_by(1_000);
     let evs = set_events(&c);
-    let deletes: Vec<&String> = evs.iter().filter(|e| e.starts_with("SuccessfulDelete")).collect();
+    let deletes: Vec<&String> = evs
+        .iter()
+        .filter(|e| e.starts_with("SuccessfulDelete"))
+        .collect();
     assert_eq!(
         deletes,
         [
@@ -276,7 +302,9 @@ fn scaling_down_removes_the_highest_ordinal_first_and_keeps_claims() {
     // Scaling up again reuses the claims.
     let mut s = sts(&c);
     s.spec.replicas = Some(3);
-    c.api_mut().update(s, &WriteOptions::default()).expect("scaled");
+    c.api_mut()
+        .update(s, &WriteOptions::default())
+        .expect("scaled");
     assert!(c.run_until(60_000, |c| all_ready(c, 3)));
     assert_eq!(claims(&c).len(), 3);
 }
@@ -291,7 +319,9 @@ fn parallel_management_creates_all_pods_at_once() {
     // Scaling down deletes all extra pods at once too.
     let mut s = sts(&c);
     s.spec.replicas = Some(1);
-    c.api_mut().update(s, &WriteOptions::default()).expect("scaled");
+    c.api_mut()
+        .update(s, &WriteOptions::default())
+        .expect("scaled");
     c.advance_by(200);
     assert!(["web-1", "web-2"]
         .iter()
@@ -338,7 +368,9 @@ fn the_retention_policy_decides_who_owns_the_claims() {
         assert!(c.run_until(60_000, |c| all_ready(c, 2)), "{}", case.name);
         let mut s = sts(&c);
         s.spec.replicas = Some(1);
-        c.api_mut().update(s, &WriteOptions::default()).expect("scaled");
+        c.api_mut()
+            .update(s, &WriteOptions::default())
+            .expect("scaled");
         c.advance_by(300);
         for (i, want) in case.want.iter().enumerate() {
             let claim = claims(&c)
@@ -359,19 +391,29 @@ fn the_retention_policy_decides_who_owns_the_claims() {
 #[test]
 fn a_rolling_update_goes_from_the_highest_ordinal_down_to_the_partition() {
     let mut c = Cluster::new(ClusterConfig::default());
-    let partition = "  updateStrategy:\n    type: RollingUpdate\n    rollingUpdate:\n      partition: 2\n";
+    let partition =
+        "  updateStrategy:\n    type: RollingUpdate\n    rollingUpdate:\n      partition: 2\n";
     apply(&mut c, &web(3, partition));
     assert!(c.run_until(60_000, |c| all_ready(c, 3)));
     let old_rev = sts(&c).status.current_revision;
     set_image(&mut c, "busybox:1.37");
-    assert!(c.run_until(60_000, |c| image_of(c, "web-2").ends_with("1.37") && all_ready(c, 3)));
+    assert!(
+        c.run_until(60_000, |c| image_of(c, "web-2").ends_with("1.37")
+            && all_ready(c, 3))
+    );
     c.advance_by(5_000);
     assert_eq!(image_of(&c, "web-1"), "busybox:1.36");
     assert_eq!(image_of(&c, "web-0"), "busybox:1.36");
     let s = sts(&c);
-    assert_eq!(s.status.current_revision, old_rev, "the update is not complete");
+    assert_eq!(
+        s.status.current_revision, old_rev,
+        "the update is not complete"
+    );
     assert_ne!(s.status.update_revision, old_rev);
-    assert_eq!((s.status.current_replicas, s.status.updated_replicas), (2, 1));
+    assert_eq!(
+        (s.status.current_replicas, s.status.updated_replicas),
+        (2, 1)
+    );
     let revs = revisions(&c);
     assert_eq!(revs.len(), 2);
     assert_eq!(revs[1], (s.status.update_revision.clone(), 2));
@@ -380,7 +422,9 @@ fn a_rolling_update_goes_from_the_highest_ordinal_down_to_the_partition() {
     c.api_mut()
         .delete::<Pod>("default", "web-0", &DeleteOptions::default())
         .expect("deleted");
-    assert!(c.run_until(60_000, |c| pod(c, "web-0").is_some_and(|p| p.metadata.deletion_timestamp.is_none()) && all_ready(c, 3)));
+    assert!(c.run_until(60_000, |c| pod(c, "web-0")
+        .is_some_and(|p| p.metadata.deletion_timestamp.is_none())
+        && all_ready(c, 3)));
     assert_eq!(image_of(&c, "web-0"), "busybox:1.36");
 
     // Lowering the partition rolls the rest, highest first.
@@ -389,16 +433,22 @@ fn a_rolling_update_goes_from_the_highest_ordinal_down_to_the_partition() {
     if let Some(ru) = &mut s.spec.update_strategy.rolling_update {
         ru.partition = Some(0);
     }
-    c.api_mut().update(s, &WriteOptions::default()).expect("updated");
+    c.api_mut()
+        .update(s, &WriteOptions::default())
+        .expect("updated");
     c.advance_by(500);
     assert!(pod(&c, "web-1").is_some_and(|p| p.metadata.deletion_timestamp.is_some()));
     assert!(pod(&c, "web-0").is_some_and(|p| p.metadata.deletion_timestamp.is_none()));
-    assert!(c.run_until(120_000, |c| sts(c).status.current_revision == sts(c).status.update_revision));
+    assert!(c.run_until(120_000, |c| sts(c).status.current_revision
+        == sts(c).status.update_revision));
     for n in ["web-0", "web-1", "web-2"] {
         assert_eq!(image_of(&c, n), "busybox:1.37", "{n}");
     }
     let evs = set_events(&c);
-    let deletes: Vec<&String> = evs.iter().filter(|e| e.starts_with("SuccessfulDelete")).collect();
+    let deletes: Vec<&String> = evs
+        .iter()
+        .filter(|e| e.starts_with("SuccessfulDelete"))
+        .collect();
     assert_eq!(
         deletes,
         [
@@ -408,7 +458,10 @@ fn a_rolling_update_goes_from_the_highest_ordinal_down_to_the_partition() {
         ]
     );
     let s = sts(&c);
-    assert_eq!((s.status.current_replicas, s.status.updated_replicas), (3, 3));
+    assert_eq!(
+        (s.status.current_replicas, s.status.updated_replicas),
+        (3, 3)
+    );
 }
 
 #[test]
@@ -423,10 +476,16 @@ fn on_delete_replaces_a_pod_only_when_it_is_deleted() {
     c.api_mut()
         .delete::<Pod>("default", "web-1", &DeleteOptions::default())
         .expect("deleted");
-    assert!(c.run_until(60_000, |c| image_of(c, "web-1").ends_with("1.37") && all_ready(c, 2)));
+    assert!(
+        c.run_until(60_000, |c| image_of(c, "web-1").ends_with("1.37")
+            && all_ready(c, 2))
+    );
     assert_eq!(image_of(&c, "web-0"), "busybox:1.36");
     let s = sts(&c);
-    assert_eq!((s.status.current_replicas, s.status.updated_replicas), (1, 1));
+    assert_eq!(
+        (s.status.current_replicas, s.status.updated_replicas),
+        (1, 1)
+    );
 }
 
 #[test]
@@ -436,17 +495,29 @@ fn rolling_back_renumbers_the_old_revision() {
     assert!(c.run_until(60_000, |c| all_ready(c, 1)));
     let first = sts(&c).status.current_revision;
     set_image(&mut c, "busybox:1.37");
-    assert!(c.run_until(60_000, |c| image_of(c, "web-0").ends_with("1.37") && all_ready(c, 1)));
+    assert!(
+        c.run_until(60_000, |c| image_of(c, "web-0").ends_with("1.37")
+            && all_ready(c, 1))
+    );
     set_image(&mut c, "busybox:1.36");
-    assert!(c.run_until(60_000, |c| image_of(c, "web-0").ends_with("1.36") && all_ready(c, 1)));
+    assert!(
+        c.run_until(60_000, |c| image_of(c, "web-0").ends_with("1.36")
+            && all_ready(c, 1))
+    );
     c.advance_by(2_000);
     let s = sts(&c);
-    assert_eq!(s.status.update_revision, first, "the old snapshot is reused");
+    assert_eq!(
+        s.status.update_revision, first,
+        "the old snapshot is reused"
+    );
     let revs = revisions(&c);
     assert_eq!(revs.last(), Some(&(first.clone(), 3)));
     assert_eq!(revs.len(), 2, "history keeps one old revision: {revs:?}");
     set_image(&mut c, "busybox:1.38");
-    assert!(c.run_until(60_000, |c| image_of(c, "web-0").ends_with("1.38") && all_ready(c, 1)));
+    assert!(
+        c.run_until(60_000, |c| image_of(c, "web-0").ends_with("1.38")
+            && all_ready(c, 1))
+    );
     c.advance_by(2_000);
     assert_eq!(revisions(&c).len(), 2, "{:?}", revisions(&c));
 }
@@ -464,8 +535,9 @@ fn a_failed_pod_is_recreated_with_an_event() {
     c.advance_by(500);
     let fresh = pod(&c, "web-0").expect("recreated");
     assert_ne!(Some(fresh.metadata.uid().to_string()), uid);
-    assert!(set_events(&c)
-        .contains(&"RecreatingFailedPod: StatefulSet default/web is recreating failed Pod web-0".to_string()));
+    assert!(set_events(&c).contains(
+        &"RecreatingFailedPod: StatefulSet default/web is recreating failed Pod web-0".to_string()
+    ));
     assert!(c.run_until(60_000, |c| all_ready(c, 1)));
 }
 
@@ -481,17 +553,28 @@ fn data_written_by_web_0_survives_its_recreation() {
         apply_api(c.api_mut(), &web(1, ""));
         assert!(c.run_until(60_000, |c| all_ready(c, 1)));
     }
-    let out = s.run("kubectl exec web-0 -- sh -c 'echo web-0 was here > /usr/share/nginx/html/index.html'");
+    let out = s.run(
+        "kubectl exec web-0 -- sh -c 'echo web-0 was here > /usr/share/nginx/html/index.html'",
+    );
     assert_eq!(text(&out), "");
-    let node = s.cluster().api().store.get::<Pod>("default", "web-0").and_then(|p| p.node_name().map(str::to_string));
+    let node = s
+        .cluster()
+        .api()
+        .store
+        .get::<Pod>("default", "web-0")
+        .and_then(|p| p.node_name().map(str::to_string));
     s.run("kubectl delete pod web-0");
     {
         let mut c = s.cluster_mut();
         assert!(c.run_until(120_000, |c| all_ready(c, 1)));
     }
-    let again = s.cluster().api().store.get::<Pod>("default", "web-0").and_then(|p| p.node_name().map(str::to_string));
+    let again = s
+        .cluster()
+        .api()
+        .store
+        .get::<Pod>("default", "web-0")
+        .and_then(|p| p.node_name().map(str::to_string));
     assert_eq!(again, node, "the local volume keeps web-0 on its node");
     let out = s.run("kubectl exec web-0 -- cat /usr/share/nginx/html/index.html");
     assert_eq!(text(&out), "web-0 was here\n");
 }
-

@@ -90,7 +90,10 @@ fn the_cluster_starts_with_a_default_class_that_waits_for_consumers() {
     assert!(sc.is_default_class());
     assert_eq!(sc.provisioner, "rancher.io/local-path");
     assert_eq!(sc.reclaim_policy.as_deref(), Some("Delete"));
-    assert_eq!(sc.volume_binding_mode.as_deref(), Some("WaitForFirstConsumer"));
+    assert_eq!(
+        sc.volume_binding_mode.as_deref(),
+        Some("WaitForFirstConsumer")
+    );
 }
 
 #[test]
@@ -104,7 +107,9 @@ fn a_claim_without_a_consumer_waits() {
     assert_eq!(pvc.metadata.finalizers, ["kubernetes.io/pvc-protection"]);
     assert!(c.api().store.table::<PersistentVolume>().is_empty());
     assert_eq!(
-        events_of(&c, "PersistentVolumeClaim", "data").first().map(String::as_str),
+        events_of(&c, "PersistentVolumeClaim", "data")
+            .first()
+            .map(String::as_str),
         Some("WaitForFirstConsumer: waiting for first consumer to be created before binding")
     );
 }
@@ -129,9 +134,18 @@ fn the_first_consumer_gets_a_volume_provisioned_on_its_node() {
     let pv_name = format!("pvc-{}", pvc.metadata.uid());
     assert_eq!(pvc.spec.volume_name, pv_name);
     let ann = |k: &str| pvc.metadata.annotation(k).map(str::to_string);
-    assert_eq!(ann("pv.kubernetes.io/bind-completed").as_deref(), Some("yes"));
-    assert_eq!(ann("pv.kubernetes.io/bound-by-controller").as_deref(), Some("yes"));
-    assert_eq!(ann("volume.kubernetes.io/selected-node"), Some(node.clone()));
+    assert_eq!(
+        ann("pv.kubernetes.io/bind-completed").as_deref(),
+        Some("yes")
+    );
+    assert_eq!(
+        ann("pv.kubernetes.io/bound-by-controller").as_deref(),
+        Some("yes")
+    );
+    assert_eq!(
+        ann("volume.kubernetes.io/selected-node"),
+        Some(node.clone())
+    );
     assert_eq!(
         ann("volume.kubernetes.io/storage-provisioner").as_deref(),
         Some("rancher.io/local-path")
@@ -156,16 +170,22 @@ fn the_first_consumer_gets_a_volume_provisioned_on_its_node() {
         Some("rancher.io/local-path")
     );
     assert_eq!(
-        pv.metadata.annotation("pv.kubernetes.io/bound-by-controller"),
+        pv.metadata
+            .annotation("pv.kubernetes.io/bound-by-controller"),
         None,
         "the provisioner pre-binds its volume"
     );
     let claim_ref = pv.spec.claim_ref.clone().expect("claimRef");
-    assert_eq!((claim_ref.namespace.as_str(), claim_ref.name.as_str()), ("default", "data"));
+    assert_eq!(
+        (claim_ref.namespace.as_str(), claim_ref.name.as_str()),
+        ("default", "data")
+    );
     assert_eq!(claim_ref.uid, pvc.metadata.uid());
     assert_eq!(
         pv.spec.host_path.as_ref().map(|h| h.path.clone()),
-        Some(format!("/var/local-path-provisioner/{pv_name}_default_data"))
+        Some(format!(
+            "/var/local-path-provisioner/{pv_name}_default_data"
+        ))
     );
     let pinned = pv
         .spec
@@ -175,10 +195,18 @@ fn the_first_consumer_gets_a_volume_provisioned_on_its_node() {
     assert_eq!(pinned, Some(vec![node]));
 
     let evs = events_of(&c, "PersistentVolumeClaim", "data");
-    let reasons: Vec<&str> = evs.iter().map(|e| e.split(':').next().unwrap_or("")).collect();
+    let reasons: Vec<&str> = evs
+        .iter()
+        .map(|e| e.split(':').next().unwrap_or(""))
+        .collect();
     assert_eq!(
         reasons,
-        ["WaitForFirstConsumer", "ExternalProvisioning", "Provisioning", "ProvisioningSucceeded"],
+        [
+            "WaitForFirstConsumer",
+            "ExternalProvisioning",
+            "Provisioning",
+            "ProvisioningSucceeded"
+        ],
         "{evs:#?}"
     );
     assert_eq!(
@@ -189,7 +217,10 @@ fn the_first_consumer_gets_a_volume_provisioned_on_its_node() {
         evs[2],
         "Provisioning: External provisioner is provisioning volume for claim \"default/data\""
     );
-    assert_eq!(evs[3], format!("ProvisioningSucceeded: Successfully provisioned volume {pv_name}"));
+    assert_eq!(
+        evs[3],
+        format!("ProvisioningSucceeded: Successfully provisioned volume {pv_name}")
+    );
 }
 
 #[test]
@@ -215,7 +246,8 @@ fn static_volumes_bind_by_class_size_access_and_selector() {
         },
         Case {
             name: "a selector narrows the choice",
-            claim_spec: "  storageClassName: \"\"\n  selector:\n    matchLabels:\n      size: 5Gi\n",
+            claim_spec:
+                "  storageClassName: \"\"\n  selector:\n    matchLabels:\n      size: 5Gi\n",
             size: "1Gi",
             want: Some("pv-5g"),
         },
@@ -234,10 +266,21 @@ fn static_volumes_bind_by_class_size_access_and_selector() {
     ];
     for case in cases {
         let mut c = Cluster::new(ClusterConfig::default());
-        apply(&mut c, &host_path_pv("pv-2g", "2Gi", "/mnt/a", "Retain", ""));
-        apply(&mut c, &host_path_pv("pv-5g", "5Gi", "/mnt/b", "Retain", ""));
+        apply(
+            &mut c,
+            &host_path_pv("pv-2g", "2Gi", "/mnt/a", "Retain", ""),
+        );
+        apply(
+            &mut c,
+            &host_path_pv("pv-5g", "5Gi", "/mnt/b", "Retain", ""),
+        );
         c.advance_by(1_000);
-        assert_eq!(volume(&c, "pv-2g").map(|v| v.status.phase), Some("Available".into()), "{}", case.name);
+        assert_eq!(
+            volume(&c, "pv-2g").map(|v| v.status.phase),
+            Some("Available".into()),
+            "{}",
+            case.name
+        );
         let mut yaml = claim_yaml("data", case.claim_spec, case.size);
         if case.claim_spec.contains("accessModes") {
             yaml = yaml.replace("  accessModes: [ReadWriteOnce]\n", "");
@@ -252,12 +295,15 @@ fn static_volumes_bind_by_class_size_access_and_selector() {
                 let pv = volume(&c, pv_name).expect("volume");
                 assert_eq!(pv.status.phase, "Bound", "{}", case.name);
                 assert_eq!(
-                    pv.metadata.annotation("pv.kubernetes.io/bound-by-controller"),
+                    pv.metadata
+                        .annotation("pv.kubernetes.io/bound-by-controller"),
                     Some("yes"),
                     "{}",
                     case.name
                 );
-                let by_controller = pvc.metadata.annotation("pv.kubernetes.io/bound-by-controller");
+                let by_controller = pvc
+                    .metadata
+                    .annotation("pv.kubernetes.io/bound-by-controller");
                 if case.claim_spec.contains("volumeName") {
                     assert_eq!(by_controller, None, "{}", case.name);
                 } else {
@@ -323,7 +369,14 @@ fn a_released_volume_follows_its_reclaim_policy() {
         let pv_name = claim(&c, "data").expect("claim").spec.volume_name;
         assert!(!pv_name.is_empty(), "{}: bound", case.name);
         c.api_mut()
-            .delete::<Pod>("default", "app", &DeleteOptions { grace_period: Some(0), ..Default::default() })
+            .delete::<Pod>(
+                "default",
+                "app",
+                &DeleteOptions {
+                    grace_period: Some(0),
+                    ..Default::default()
+                },
+            )
             .expect("pod deleted");
         c.api_mut()
             .delete::<PersistentVolumeClaim>("default", "data", &DeleteOptions::default())
@@ -360,7 +413,10 @@ fn a_claim_in_use_is_kept_until_its_pod_is_gone() {
 fn a_bound_volume_is_kept_until_released() {
     let mut c = Cluster::new(ClusterConfig::default());
     apply(&mut c, &host_path_pv("pv1", "1Gi", "/mnt/a", "Retain", ""));
-    apply(&mut c, &claim_yaml("data", "  storageClassName: \"\"\n", "1Gi"));
+    apply(
+        &mut c,
+        &claim_yaml("data", "  storageClassName: \"\"\n", "1Gi"),
+    );
     c.advance_by(2_000);
     c.api_mut()
         .delete::<PersistentVolume>("", "pv1", &DeleteOptions::default())
@@ -379,11 +435,19 @@ fn a_bound_volume_is_kept_until_released() {
 #[test]
 fn a_claim_of_a_missing_class_reports_it() {
     let mut c = Cluster::new(ClusterConfig::default());
-    apply(&mut c, &claim_yaml("data", "  storageClassName: fast\n", "1Gi"));
+    apply(
+        &mut c,
+        &claim_yaml("data", "  storageClassName: fast\n", "1Gi"),
+    );
     c.advance_by(2_000);
-    assert_eq!(claim(&c, "data").map(|p| p.status.phase), Some("Pending".into()));
     assert_eq!(
-        events_of(&c, "PersistentVolumeClaim", "data").first().map(String::as_str),
+        claim(&c, "data").map(|p| p.status.phase),
+        Some("Pending".into())
+    );
+    assert_eq!(
+        events_of(&c, "PersistentVolumeClaim", "data")
+            .first()
+            .map(String::as_str),
         Some("ProvisioningFailed: storageclass.storage.k8s.io \"fast\" not found")
     );
 }

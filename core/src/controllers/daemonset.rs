@@ -10,7 +10,9 @@ use std::rc::Rc;
 
 use super::history::{self, REVISION_HASH_LABEL};
 use super::{Action, Controller, CtrlId, QueueReason};
-use crate::api::apps::{ControllerRevision, DaemonSet, DaemonSetStatus, DaemonSetUpdateStrategyType};
+use crate::api::apps::{
+    ControllerRevision, DaemonSet, DaemonSetStatus, DaemonSetUpdateStrategyType,
+};
 use crate::api::corev1::{
     Affinity, Node, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Pod,
     PodPhase, PodSpec, PodTemplateSpec, Toleration,
@@ -112,7 +114,11 @@ impl Controller for DaemonSets {
             }
             return Ok(next.map_or(Action::AwaitChange, Action::RequeueAfter));
         }
-        let Some(ds) = api.store.get::<DaemonSet>(&key.namespace, &key.name).cloned() else {
+        let Some(ds) = api
+            .store
+            .get::<DaemonSet>(&key.namespace, &key.name)
+            .cloned()
+        else {
             return Ok(Action::AwaitChange);
         };
         self.sync(&ds, api)
@@ -243,7 +249,11 @@ fn sort_oldest_first(pods: &mut [Rc<Pod>]) {
         b.node_name()
             .is_some()
             .cmp(&a.node_name().is_some())
-            .then_with(|| a.metadata.creation_timestamp.cmp(&b.metadata.creation_timestamp))
+            .then_with(|| {
+                a.metadata
+                    .creation_timestamp
+                    .cmp(&b.metadata.creation_timestamp)
+            })
             .then_with(|| a.name().cmp(b.name()))
     });
 }
@@ -327,13 +337,17 @@ fn snapshot(
             }) {
                 return Ok(existing);
             }
-            let mut fresh = (*api.get::<DaemonSet>(ds.metadata.namespace(), ds.metadata.name())?).clone();
+            let mut fresh =
+                (*api.get::<DaemonSet>(ds.metadata.namespace(), ds.metadata.name())?).clone();
             fresh.status.collision_count =
                 Some(fresh.status.collision_count.unwrap_or(0).saturating_add(1));
             api.write_status(fresh)?;
             Err(ApiError::new(
                 Reason::Conflict,
-                format!("found a stale collision count of DaemonSet {}", ds.metadata.name()),
+                format!(
+                    "found a stale collision count of DaemonSet {}",
+                    ds.metadata.name()
+                ),
             ))
         }
         Err(e) => Err(e),
@@ -389,9 +403,16 @@ fn by_node(pods: &[Rc<Pod>]) -> BTreeMap<String, Vec<Rc<Pod>>> {
 /// `findUpdatedPodsOnNode`: the node's new and old pod; None when a node
 /// has more than one of either.
 #[allow(clippy::type_complexity)]
-fn new_and_old(pods: &[Rc<Pod>], hash: &str, generation: i64) -> Option<(Option<Rc<Pod>>, Option<Rc<Pod>>)> {
+fn new_and_old(
+    pods: &[Rc<Pod>],
+    hash: &str,
+    generation: i64,
+) -> Option<(Option<Rc<Pod>>, Option<Rc<Pod>>)> {
     let (mut new, mut old) = (None, None);
-    for p in pods.iter().filter(|p| p.metadata.deletion_timestamp.is_none()) {
+    for p in pods
+        .iter()
+        .filter(|p| p.metadata.deletion_timestamp.is_none())
+    {
         let slot = if is_updated(p, hash, generation) {
             &mut new
         } else {
@@ -480,7 +501,10 @@ impl DaemonSets {
                 needing.push(node.name().to_string());
             } else if keep {
                 let mut running: Vec<Rc<Pod>> = Vec::new();
-                for p in here.iter().filter(|p| p.metadata.deletion_timestamp.is_none()) {
+                for p in here
+                    .iter()
+                    .filter(|p| p.metadata.deletion_timestamp.is_none())
+                {
                     match p.phase() {
                         PodPhase::Failed | PodPhase::Succeeded => {
                             let key = (ds.metadata.uid().to_string(), node.name().to_string());
@@ -541,7 +565,11 @@ impl DaemonSets {
                     }
                     if let (Some(new), Some(old)) = (oldest_new, oldest_old) {
                         if !old.is_ready()
-                            || history::is_available(&new, ds.spec.min_ready_seconds, api.wall_millis())
+                            || history::is_available(
+                                &new,
+                                ds.spec.min_ready_seconds,
+                                api.wall_millis(),
+                            )
                         {
                             to_delete.push(old);
                         }
@@ -560,7 +588,9 @@ impl DaemonSets {
             if !node_names.contains(node.as_str()) {
                 to_delete.extend(
                     here.iter()
-                        .filter(|p| p.node_name().is_none() && p.metadata.deletion_timestamp.is_none())
+                        .filter(|p| {
+                            p.node_name().is_none() && p.metadata.deletion_timestamp.is_none()
+                        })
                         .cloned(),
                 );
             }
@@ -583,10 +613,10 @@ fn sync_nodes(
     let generation = ds.template_generation();
     let mut template: PodTemplateSpec = ds.spec.template.clone();
     add_daemon_tolerations(&mut template.spec);
-    template
-        .metadata
-        .labels
-        .insert(TEMPLATE_GENERATION_LABEL.to_string(), generation.to_string());
+    template.metadata.labels.insert(
+        TEMPLATE_GENERATION_LABEL.to_string(),
+        generation.to_string(),
+    );
     if !hash.is_empty() {
         template
             .metadata
@@ -865,16 +895,52 @@ mod tests {
             &[("node-role.kubernetes.io/control-plane", "NoSchedule")],
         );
         let cases: [(&str, &DaemonSet, Node, (bool, bool)); 7] = [
-            ("a plain node runs a plain daemon", &tolerant, node("a", &[], &[]), (true, true)),
-            ("a node without the label is skipped", &ssd, node("a", &[], &[]), (false, false)),
-            ("a labelled node runs it", &ssd, node("a", &[("disk", "ssd")], &[]), (true, true)),
-            ("an untolerated NoSchedule taint keeps new pods out but lets old ones stay", &ssd,
-                node("a", &[("disk", "ssd")], &[("dedicated", "NoSchedule")]), (false, true)),
-            ("an untolerated NoExecute taint evicts", &ssd,
-                node("a", &[("disk", "ssd")], &[("dedicated", "NoExecute")]), (false, false)),
-            ("the control plane is tolerated when asked", &tolerant, cp.clone(), (true, true)),
-            ("daemon tolerations cover an unschedulable node", &tolerant,
-                node("a", &[], &[("node.kubernetes.io/unschedulable", "NoSchedule")]), (true, true)),
+            (
+                "a plain node runs a plain daemon",
+                &tolerant,
+                node("a", &[], &[]),
+                (true, true),
+            ),
+            (
+                "a node without the label is skipped",
+                &ssd,
+                node("a", &[], &[]),
+                (false, false),
+            ),
+            (
+                "a labelled node runs it",
+                &ssd,
+                node("a", &[("disk", "ssd")], &[]),
+                (true, true),
+            ),
+            (
+                "an untolerated NoSchedule taint keeps new pods out but lets old ones stay",
+                &ssd,
+                node("a", &[("disk", "ssd")], &[("dedicated", "NoSchedule")]),
+                (false, true),
+            ),
+            (
+                "an untolerated NoExecute taint evicts",
+                &ssd,
+                node("a", &[("disk", "ssd")], &[("dedicated", "NoExecute")]),
+                (false, false),
+            ),
+            (
+                "the control plane is tolerated when asked",
+                &tolerant,
+                cp.clone(),
+                (true, true),
+            ),
+            (
+                "daemon tolerations cover an unschedulable node",
+                &tolerant,
+                node(
+                    "a",
+                    &[],
+                    &[("node.kubernetes.io/unschedulable", "NoSchedule")],
+                ),
+                (true, true),
+            ),
         ];
         for (name, ds, n, want) in cases {
             assert_eq!(should_run(ds, &n), want, "{name}");

@@ -124,7 +124,10 @@ pub fn owned_revisions(api: &ApiServer, owner_uid: &str) -> Vec<Rc<ControllerRev
         .store
         .dependents_of(owner_uid)
         .filter(|(k, _)| *k == Kind::ControllerRevision)
-        .filter_map(|(_, key)| api.store.get::<ControllerRevision>(&key.namespace, &key.name))
+        .filter_map(|(_, key)| {
+            api.store
+                .get::<ControllerRevision>(&key.namespace, &key.name)
+        })
         .filter(|r| r.metadata.controller().is_some_and(|c| c.uid == owner_uid))
         .cloned()
         .collect();
@@ -273,9 +276,9 @@ pub fn is_available(pod: &Pod, min_ready_seconds: i32, now_wall_millis: i64) -> 
     if min_ready_seconds <= 0 {
         return true;
     }
-    ready.last_transition_time.is_some_and(|t| {
-        t.millis() + i64::from(min_ready_seconds) * 1000 <= now_wall_millis
-    })
+    ready
+        .last_transition_time
+        .is_some_and(|t| t.millis() + i64::from(min_ready_seconds) * 1000 <= now_wall_millis)
 }
 
 /// When a ready pod becomes available, for requeueing (None when it is
@@ -333,6 +336,9 @@ mod tests {
             data,
             ..Default::default()
         };
-        assert_eq!(template_of(&rev).map(|t| t.metadata.labels), Some(t.metadata.labels));
+        assert_eq!(
+            template_of(&rev).map(|t| t.metadata.labels),
+            Some(t.metadata.labels)
+        );
     }
 }

@@ -54,7 +54,11 @@ impl Controller for StatefulSets {
     }
 
     fn reconcile(&mut self, key: &ObjKey, api: &mut ApiServer) -> Result<Action, ApiError> {
-        let Some(set) = api.store.get::<StatefulSet>(&key.namespace, &key.name).cloned() else {
+        let Some(set) = api
+            .store
+            .get::<StatefulSet>(&key.namespace, &key.name)
+            .cloned()
+        else {
             return Ok(Action::AwaitChange);
         };
         sync(&set, api)
@@ -110,7 +114,13 @@ fn event(api: &mut ApiServer, set: &StatefulSet, type_: EventType, reason: &str,
 }
 
 /// `recordPodEvent`: `create Pod web-0 in StatefulSet web successful`.
-fn pod_event(api: &mut ApiServer, set: &StatefulSet, verb: &str, pod: &str, err: Option<&ApiError>) {
+fn pod_event(
+    api: &mut ApiServer,
+    set: &StatefulSet,
+    verb: &str,
+    pod: &str,
+    err: Option<&ApiError>,
+) {
     let title = match verb {
         "create" => "Create",
         "delete" => "Delete",
@@ -130,7 +140,10 @@ fn pod_event(api: &mut ApiServer, set: &StatefulSet, verb: &str, pod: &str, err:
             set,
             EventType::Warning,
             &format!("Failed{title}"),
-            format!("{verb} Pod {pod} in StatefulSet {name} failed error: {}", e.message),
+            format!(
+                "{verb} Pod {pod} in StatefulSet {name} failed error: {}",
+                e.message
+            ),
         ),
     }
 }
@@ -250,7 +263,12 @@ fn fix_claim_owners(
 
 /// `createPersistentVolumeClaims`: creates the claims a pod needs that do
 /// not exist yet, recording each.
-fn create_claims(api: &mut ApiServer, set: &StatefulSet, pod_name: &str, ordinal: i32) -> Result<(), ApiError> {
+fn create_claims(
+    api: &mut ApiServer,
+    set: &StatefulSet,
+    pod_name: &str,
+    ordinal: i32,
+) -> Result<(), ApiError> {
     let mut first_err = None;
     for mut claim in claims_for(set, ordinal) {
         let ns = claim.metadata.namespace().to_string();
@@ -471,7 +489,8 @@ fn sync(set: &Rc<StatefulSet>, api: &mut ApiServer) -> Result<Action, ApiError> 
     let (current, update) = revisions(set, &revs, api, &mut collision_count)?;
     let current_name = current.metadata.name().to_string();
     let update_name = update.metadata.name().to_string();
-    let current_template = history::template_of(&current).unwrap_or_else(|| set.spec.template.clone());
+    let current_template =
+        history::template_of(&current).unwrap_or_else(|| set.spec.template.clone());
 
     let result = update_pods(set, api, &current_template, &current_name, &update_name);
 
@@ -505,7 +524,12 @@ fn sync(set: &Rc<StatefulSet>, api: &mut ApiServer) -> Result<Action, ApiError> 
     live.insert(status.current_revision.clone());
     live.insert(update_name.clone());
     let revs = history::owned_revisions(api, set.metadata.uid());
-    history::truncate(api, &revs, &live, set.spec.revision_history_limit.unwrap_or(10))?;
+    history::truncate(
+        api,
+        &revs,
+        &live,
+        set.spec.revision_history_limit.unwrap_or(10),
+    )?;
 
     result?;
     // Pods that are ready but not yet available need a look when they are.
@@ -599,7 +623,11 @@ fn update_pods(
     // Replace from the highest ordinal down to the partition, one at a time.
     let partition = start.saturating_add(set.partition().max(0));
     for ord in (partition.max(start)..end).rev() {
-        let Some(pod) = api.store.get::<Pod>(set.metadata.namespace(), &set.pod_name(ord)).cloned() else {
+        let Some(pod) = api
+            .store
+            .get::<Pod>(set.metadata.namespace(), &set.pod_name(ord))
+            .cloned()
+        else {
             return Ok(());
         };
         if revision_of(&pod) != update_name && !is_terminating(&pod) {

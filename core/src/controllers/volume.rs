@@ -13,8 +13,8 @@ use std::rc::Rc;
 
 use super::{Action, Controller, CtrlId, QueueReason};
 use crate::api::corev1::{
-    HostPathVolumeSource, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm,
-    ObjectReference, PersistentVolume, PersistentVolumeClaim, PersistentVolumeSpec, Pod, PodPhase,
+    HostPathVolumeSource, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, ObjectReference,
+    PersistentVolume, PersistentVolumeClaim, PersistentVolumeSpec, Pod, PodPhase,
     VolumeNodeAffinity,
 };
 use crate::api::meta::ObjectMeta;
@@ -151,7 +151,11 @@ pub fn volume_fits_node(pv: &PersistentVolume, node: &crate::api::corev1::Node) 
 
 /// `findBestMatchForClaim`: a volume pre-bound to the claim, else the
 /// smallest available one that satisfies it.
-fn find_match(api: &ApiServer, claim: &PersistentVolumeClaim, node: Option<&str>) -> Option<Rc<PersistentVolume>> {
+fn find_match(
+    api: &ApiServer,
+    claim: &PersistentVolumeClaim,
+    node: Option<&str>,
+) -> Option<Rc<PersistentVolume>> {
     let node = node.and_then(|n| api.store.get::<crate::api::corev1::Node>("", n).cloned());
     let selector = claim.spec.selector.as_ref();
     let mut best: Option<Rc<PersistentVolume>> = None;
@@ -204,7 +208,10 @@ impl Controller for PvBinder {
                     if !c.spec.volume_name.is_empty() {
                         out.push((
                             ObjKey::new("", &c.spec.volume_name),
-                            QueueReason::Related(Kind::PersistentVolumeClaim, c.metadata.name().to_string()),
+                            QueueReason::Related(
+                                Kind::PersistentVolumeClaim,
+                                c.metadata.name().to_string(),
+                            ),
                         ));
                     }
                 } else {
@@ -213,12 +220,18 @@ impl Controller for PvBinder {
             }
             Object::PersistentVolume(pv) => {
                 if ev.typ != WatchType::Deleted {
-                    out.push((ObjKey::new("", pv.metadata.name()), why(Kind::PersistentVolume)));
+                    out.push((
+                        ObjKey::new("", pv.metadata.name()),
+                        why(Kind::PersistentVolume),
+                    ));
                 }
                 match &pv.spec.claim_ref {
                     Some(r) if !r.namespace.is_empty() => out.push((
                         ObjKey::new(&r.namespace, &r.name),
-                        QueueReason::Related(Kind::PersistentVolume, pv.metadata.name().to_string()),
+                        QueueReason::Related(
+                            Kind::PersistentVolume,
+                            pv.metadata.name().to_string(),
+                        ),
                     )),
                     _ if ev.typ == WatchType::Added => {
                         out.push((all_claims(), why(Kind::PersistentVolume)))
@@ -264,8 +277,20 @@ impl Controller for PvBinder {
     }
 }
 
-fn claim_event(api: &mut ApiServer, claim: &PersistentVolumeClaim, t: EventType, reason: &str, msg: String) {
-    api.record_event(object_ref(claim, ""), t, reason, msg, &Source::component(BINDER));
+fn claim_event(
+    api: &mut ApiServer,
+    claim: &PersistentVolumeClaim,
+    t: EventType,
+    reason: &str,
+    msg: String,
+) {
+    api.record_event(
+        object_ref(claim, ""),
+        t,
+        reason,
+        msg,
+        &Source::component(BINDER),
+    );
 }
 
 /// A pod that uses the claim and waits to be scheduled.
@@ -328,7 +353,8 @@ fn sync_claim(api: &mut ApiServer, claim: &Rc<PersistentVolumeClaim>) -> Result<
             claim,
             EventType::Normal,
             "FailedBinding",
-            "no persistent volumes available for this claim and no storage class is set".to_string(),
+            "no persistent volumes available for this claim and no storage class is set"
+                .to_string(),
         );
         return Ok(Action::RequeueAfter(RESYNC));
     }
@@ -346,7 +372,11 @@ fn sync_claim(api: &mut ApiServer, claim: &Rc<PersistentVolumeClaim>) -> Result<
     // the claim for it and wait.
     if claim.metadata.annotation(STORAGE_PROVISIONER) != Some(class.provisioner.as_str()) {
         let mut c = (**claim).clone();
-        set_annotation(&mut c.metadata, BETA_STORAGE_PROVISIONER, &class.provisioner);
+        set_annotation(
+            &mut c.metadata,
+            BETA_STORAGE_PROVISIONER,
+            &class.provisioner,
+        );
         set_annotation(&mut c.metadata, STORAGE_PROVISIONER, &class.provisioner);
         api.update(c, &WriteOptions::default())?;
     }
@@ -369,7 +399,10 @@ fn sync_claim(api: &mut ApiServer, claim: &Rc<PersistentVolumeClaim>) -> Result<
 }
 
 /// A claim that names its volume (`spec.volumeName`) but is not bound yet.
-fn sync_prebound_claim(api: &mut ApiServer, claim: &Rc<PersistentVolumeClaim>) -> Result<Action, ApiError> {
+fn sync_prebound_claim(
+    api: &mut ApiServer,
+    claim: &Rc<PersistentVolumeClaim>,
+) -> Result<Action, ApiError> {
     let Some(pv) = api
         .store
         .get::<PersistentVolume>("", &claim.spec.volume_name)
@@ -384,7 +417,10 @@ fn sync_prebound_claim(api: &mut ApiServer, claim: &Rc<PersistentVolumeClaim>) -
             claim,
             EventType::Warning,
             "FailedBinding",
-            format!("volume \"{}\" already bound to a different claim.", pv.metadata.name()),
+            format!(
+                "volume \"{}\" already bound to a different claim.",
+                pv.metadata.name()
+            ),
         );
         return Ok(Action::RequeueAfter(RESYNC));
     }
@@ -394,7 +430,10 @@ fn sync_prebound_claim(api: &mut ApiServer, claim: &Rc<PersistentVolumeClaim>) -
             claim,
             EventType::Warning,
             "VolumeMismatch",
-            format!("Cannot bind to requested volume \"{}\": {why}", pv.metadata.name()),
+            format!(
+                "Cannot bind to requested volume \"{}\": {why}",
+                pv.metadata.name()
+            ),
         );
         return Ok(Action::RequeueAfter(RESYNC));
     }
@@ -403,7 +442,10 @@ fn sync_prebound_claim(api: &mut ApiServer, claim: &Rc<PersistentVolumeClaim>) -
 }
 
 /// A bound claim: lost when its volume is gone, else kept consistent.
-fn sync_bound_claim(api: &mut ApiServer, claim: &Rc<PersistentVolumeClaim>) -> Result<Action, ApiError> {
+fn sync_bound_claim(
+    api: &mut ApiServer,
+    claim: &Rc<PersistentVolumeClaim>,
+) -> Result<Action, ApiError> {
     match api
         .store
         .get::<PersistentVolume>("", &claim.spec.volume_name)
@@ -457,10 +499,12 @@ fn set_pv_phase(api: &ApiServer, pv: &mut PersistentVolume, phase: &str) {
 
 /// `bind`: the volume points at the claim and is Bound; the claim names
 /// the volume, is Bound, and shows its capacity and access modes.
-fn bind(api: &mut ApiServer, pv: &PersistentVolume, claim: &PersistentVolumeClaim) -> Result<(), ApiError> {
-    if !refers_to(pv, claim)
-        || pv.spec.claim_ref.as_ref().is_some_and(|r| r.uid.is_empty())
-    {
+fn bind(
+    api: &mut ApiServer,
+    pv: &PersistentVolume,
+    claim: &PersistentVolumeClaim,
+) -> Result<(), ApiError> {
+    if !refers_to(pv, claim) || pv.spec.claim_ref.as_ref().is_some_and(|r| r.uid.is_empty()) {
         let mut v = pv.clone();
         let by_controller = pv.spec.claim_ref.is_none();
         v.spec.claim_ref = Some(claim_ref(claim));
@@ -469,7 +513,11 @@ fn bind(api: &mut ApiServer, pv: &PersistentVolume, claim: &PersistentVolumeClai
         }
         api.update(v, &WriteOptions::default())?;
     }
-    let Some(current) = api.store.get::<PersistentVolume>("", pv.metadata.name()).cloned() else {
+    let Some(current) = api
+        .store
+        .get::<PersistentVolume>("", pv.metadata.name())
+        .cloned()
+    else {
         return Ok(());
     };
     if current.status.phase != "Bound" {
@@ -542,7 +590,10 @@ fn sync_volume(api: &mut ApiServer, pv: &Rc<PersistentVolume>) -> Result<Action,
             }
         }
         None => {
-            if pv.status.phase == "Bound" || pv.status.phase == "Available" || pv.status.phase == "Pending" {
+            if pv.status.phase == "Bound"
+                || pv.status.phase == "Available"
+                || pv.status.phase == "Pending"
+            {
                 let mut v = (**pv).clone();
                 set_pv_phase(api, &mut v, "Released");
                 api.write_status(v)?;
@@ -628,7 +679,11 @@ impl LocalPathProvisioner {
         Source::component(id)
     }
 
-    fn provision(&mut self, api: &mut ApiServer, claim: &PersistentVolumeClaim) -> Result<Action, ApiError> {
+    fn provision(
+        &mut self,
+        api: &mut ApiServer,
+        claim: &PersistentVolumeClaim,
+    ) -> Result<Action, ApiError> {
         let uid = claim.metadata.uid().to_string();
         let ns = claim.metadata.namespace();
         let name = claim.metadata.name();
@@ -716,7 +771,10 @@ impl LocalPathProvisioner {
                     object_ref(claim, ""),
                     EventType::Warning,
                     "ProvisioningFailed",
-                    format!("failed to provision volume with StorageClass \"{class_name}\": {}", e.message),
+                    format!(
+                        "failed to provision volume with StorageClass \"{class_name}\": {}",
+                        e.message
+                    ),
                     &src,
                 );
                 return Err(e);
@@ -732,10 +790,17 @@ impl LocalPathProvisioner {
         Ok(Action::AwaitChange)
     }
 
-    fn delete_released(&mut self, api: &mut ApiServer, pv: &PersistentVolume) -> Result<Action, ApiError> {
+    fn delete_released(
+        &mut self,
+        api: &mut ApiServer,
+        pv: &PersistentVolume,
+    ) -> Result<Action, ApiError> {
         let name = pv.metadata.name().to_string();
         let now = api.now();
-        let due = *self.deleting.entry(name.clone()).or_insert(now + DELETE_TIME);
+        let due = *self
+            .deleting
+            .entry(name.clone())
+            .or_insert(now + DELETE_TIME);
         if due > now {
             return Ok(Action::RequeueAfter(due - now));
         }
@@ -867,7 +932,11 @@ impl Controller for PvcProtection {
             return Ok(Action::AwaitChange);
         };
         if claim.metadata.deletion_timestamp.is_none()
-            || !claim.metadata.finalizers.iter().any(|f| f == PVC_PROTECTION)
+            || !claim
+                .metadata
+                .finalizers
+                .iter()
+                .any(|f| f == PVC_PROTECTION)
         {
             return Ok(Action::AwaitChange);
         }
