@@ -304,7 +304,7 @@ mod tests {
     #[test]
     fn safe_encoding_uses_no_vowels() {
         // '0'..'9' are bytes 48..57.
-        assert_eq!(safe_encode("0123456789"), "hjklmnpqrs");
+        assert_eq!(safe_encode("0123456789"), "456789bcdf");
         assert_eq!(safe_encode(""), "");
     }
 
