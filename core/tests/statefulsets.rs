@@ -578,3 +578,18 @@ fn data_written_by_web_0_survives_its_recreation() {
     let out = s.run("kubectl exec web-0 -- cat /usr/share/nginx/html/index.html");
     assert_eq!(text(&out), "web-0 was here\n");
 }
+
+#[test]
+fn min_ready_seconds_delays_the_next_ordinal() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    apply(&mut c, &web(2, "  minReadySeconds: 5\n"));
+    assert!(c.run_until(60_000, |c| all_ready(c, 2)));
+    let p0 = pod(&c, "web-0").expect("web-0");
+    let p1 = pod(&c, "web-1").expect("web-1");
+    assert!(
+        created_at(&p1) >= ready_at(&p0) + 5_000,
+        "web-1 waits until web-0 has been ready for 5s"
+    );
+    c.advance_by(6_000);
+    assert_eq!(sts(&c).status.available_replicas, 2);
+}
