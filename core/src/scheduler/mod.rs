@@ -276,11 +276,18 @@ impl Scheduler {
         }
         let now = api.now();
         if let Some((node, _)) = self.waiting_for_volumes.get(key).cloned() {
-            if matches!(volume_prefilter(&pod, api), Ok(ref v) if v.delayed.is_empty()) {
-                self.waiting_for_volumes.remove(key);
-                self.bind(&pod, &node, api);
+            match volume_prefilter(&pod, api) {
+                Ok(v) if v.delayed.is_empty() => {
+                    self.waiting_for_volumes.remove(key);
+                    self.bind(&pod, &node, api);
+                    return;
+                }
+                Ok(_) => return,
+                // A claim went away meanwhile: schedule afresh, which reports it.
+                Err(_) => {
+                    self.waiting_for_volumes.remove(key);
+                }
             }
-            return;
         }
         if !pod.spec.scheduling_gates.is_empty() {
             set_scheduled_condition(
