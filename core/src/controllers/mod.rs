@@ -2,7 +2,11 @@
 //! write through the API server, driven by work queues that de-duplicate
 //! keys and remember why each key was queued.
 
+pub mod daemonset;
+pub mod history;
 pub mod serviceaccount;
+pub mod statefulset;
+pub mod volume;
 
 use std::collections::BTreeMap;
 
@@ -15,6 +19,12 @@ use crate::store::{ObjKey, WatchEvent};
 pub enum CtrlId {
     ServiceAccount,
     RootCaPublisher,
+    StatefulSet,
+    DaemonSet,
+    PersistentVolumeBinder,
+    LocalPathProvisioner,
+    PvcProtection,
+    PvProtection,
 }
 
 impl CtrlId {
@@ -22,6 +32,12 @@ impl CtrlId {
         match self {
             CtrlId::ServiceAccount => "serviceaccount-controller",
             CtrlId::RootCaPublisher => "root-ca-cert-publisher",
+            CtrlId::StatefulSet => "statefulset-controller",
+            CtrlId::DaemonSet => "daemonset-controller",
+            CtrlId::PersistentVolumeBinder => "persistentvolume-binder",
+            CtrlId::LocalPathProvisioner => "local-path-provisioner",
+            CtrlId::PvcProtection => "pvc-protection-controller",
+            CtrlId::PvProtection => "pv-protection-controller",
         }
     }
 }
@@ -93,6 +109,12 @@ impl Manager {
         let controllers: Vec<Box<dyn Controller>> = vec![
             Box::new(serviceaccount::ServiceAccounts),
             Box::new(serviceaccount::RootCaPublisher),
+            Box::new(statefulset::StatefulSets),
+            Box::new(daemonset::DaemonSets::new()),
+            Box::new(volume::PvBinder),
+            Box::new(volume::LocalPathProvisioner::new()),
+            Box::new(volume::PvcProtection),
+            Box::new(volume::PvProtection),
         ];
         Manager {
             queues: controllers
