@@ -513,9 +513,9 @@ fn rolling_back_renumbers_the_old_revision() {
     let revs = revisions(&c);
     assert_eq!(revs.last(), Some(&(first.clone(), 3)));
     assert_eq!(revs.len(), 2, "history keeps one old revision: {revs:?}");
-    set_image(&mut c, "busybox:1.38");
+    set_image(&mut c, "busybox:1.35");
     assert!(
-        c.run_until(60_000, |c| image_of(c, "web-0").ends_with("1.38")
+        c.run_until(60_000, |c| image_of(c, "web-0").ends_with("1.35")
             && all_ready(c, 1))
     );
     c.advance_by(2_000);
