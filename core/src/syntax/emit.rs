@@ -7,9 +7,13 @@
 //! indentation flags) is kept as in the original so spacing comes out the
 //! same.
 
+use std::borrow::Cow;
+
+use super::decode::parse_document;
 use super::gostr::{format_float_g, json_float_text};
+use super::node::NodeKind;
 use super::resolve::{is_base60_float, resolve, STR_TAG};
-use crate::value::Value;
+use crate::value::{write_json_string, Value};
 
 const BEST_INDENT: isize = 2;
 const BEST_WIDTH: usize = 80;
@@ -221,6 +225,24 @@ fn string_style(s: &str) -> Style {
     }
 }
 
+/// A string as go-yaml reads it back from the JSON text kubectl writes
+/// first. JSON leaves U+0085 (NEL) unescaped, and inside a double-quoted
+/// YAML scalar it is a line break, which gets folded.
+fn reread(s: &str) -> Cow<'_, str> {
+    if !s.contains('\u{85}') {
+        return Cow::Borrowed(s);
+    }
+    let mut json = String::new();
+    write_json_string(&mut json, s);
+    match parse_document(&json, 0) {
+        Ok(node) => match node.kind {
+            NodeKind::Str(read) => Cow::Owned(read),
+            _ => Cow::Borrowed(s),
+        },
+        Err(_) => Cow::Borrowed(s),
+    }
+}
+
 /// A float as it comes out of the JSON round trip: whole numbers that
 /// `encoding/json` wrote as digits read back as integers.
 fn float_text(f: f64) -> String {
@@ -298,45 +320,39 @@ fn key_less(a: &str, b: &str) -> bool {
     ar.len() < br.len()
 }
 
-/// Sorts with `key_less`. The order is not always transitive, so this
-/// must not be a std sort (which may panic on such orders); small maps use
-/// Go's insertion sort and give Go's exact result.
-fn sort_keys(keys: &mut [&String]) {
-    if keys.len() <= 12 {
-        for i in 1..keys.len() {
-            let mut j = i;
-            while j > 0 && key_less(keys[j], keys[j - 1]) {
-                keys.swap(j, j - 1);
-                j -= 1;
-            }
-        }
-        return;
-    }
-    merge_sort(keys);
+/// Orders `keys` with `key_less`, returning their indices. `key_less` is
+/// not transitive for some key sets (`2` < `10` < `1a` < `2`); kubectl's own
+/// order then varies from run to run (it sorts Go's randomly ordered map
+/// keys), so any fixed order will do, but it must come from a sort that
+/// cannot panic on such orders, which std's sorts may.
+fn sorted_indices(keys: &[Cow<'_, str>]) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..keys.len()).collect();
+    merge_sort(&mut idx, &|a, b| key_less(&keys[a], &keys[b]));
+    idx
 }
 
-fn merge_sort(keys: &mut [&String]) {
-    let n = keys.len();
+fn merge_sort(idx: &mut [usize], less: &dyn Fn(usize, usize) -> bool) {
+    let n = idx.len();
     if n <= 1 {
         return;
     }
     let mid = n / 2;
-    merge_sort(&mut keys[..mid]);
-    merge_sort(&mut keys[mid..]);
+    merge_sort(&mut idx[..mid], less);
+    merge_sort(&mut idx[mid..], less);
     let mut merged = Vec::with_capacity(n);
     let (mut i, mut j) = (0, mid);
     while i < mid && j < n {
-        if key_less(keys[j], keys[i]) {
-            merged.push(keys[j]);
+        if less(idx[j], idx[i]) {
+            merged.push(idx[j]);
             j += 1;
         } else {
-            merged.push(keys[i]);
+            merged.push(idx[i]);
             i += 1;
         }
     }
-    merged.extend_from_slice(&keys[i..mid]);
-    merged.extend_from_slice(&keys[j..n]);
-    keys.copy_from_slice(&merged);
+    merged.extend_from_slice(&idx[i..mid]);
+    merged.extend_from_slice(&idx[j..n]);
+    idx.copy_from_slice(&merged);
 }
 
 impl Emitter {
@@ -408,7 +424,10 @@ impl Emitter {
             Value::Bool(b) => self.scalar(if *b { "true" } else { "false" }, Style::Plain),
             Value::Int(i) => self.scalar(&i.to_string(), Style::Plain),
             Value::Float(f) => self.scalar(&float_text(*f), Style::Plain),
-            Value::String(s) => self.scalar(s, string_style(s)),
+            Value::String(s) => {
+                let s = reread(s);
+                self.scalar(&s, string_style(&s));
+            }
             Value::Array(items) if items.is_empty() => self.empty_flow("[", "]"),
             Value::Object(map) if map.is_empty() => self.empty_flow("{", "}"),
             Value::Array(items) => {
@@ -422,10 +441,13 @@ impl Emitter {
                 self.pop_indent();
             }
             Value::Object(map) => {
-                let mut keys: Vec<&String> = map.keys().collect();
-                sort_keys(&mut keys);
+                // go-yaml sorts the keys it read back from the JSON text.
+                let keys: Vec<Cow<'_, str>> = map.keys().map(|k| reread(k)).collect();
+                let values: Vec<&Value> = map.values().collect();
                 self.increase_indent(false, false);
-                for key in keys {
+                for i in sorted_indices(&keys) {
+                    let key = keys[i].as_ref();
+                    let value = values[i];
                     self.write_indent();
                     let chars: Vec<char> = key.chars().collect();
                     let simple = !analyze(&chars).multiline && key.len() <= MAX_SIMPLE_KEY_LEN;
@@ -446,9 +468,7 @@ impl Emitter {
                         mapping: true,
                         simple_key: false,
                     };
-                    if let Some(value) = map.get(key) {
-                        self.node(value, value_ctx);
-                    }
+                    self.node(value, value_ctx);
                 }
                 self.pop_indent();
             }
