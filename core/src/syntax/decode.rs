@@ -233,7 +233,7 @@ enum GoVal {
     Float(f64),
     Str(String),
     Seq(Vec<GoNode>),
-    Map(Vec<(GoNode, GoNode)>),
+    Map(GoMap),
 }
 
 #[derive(Clone, Debug)]
@@ -256,10 +256,32 @@ fn same_key(a: &GoVal, b: &GoVal) -> bool {
     }
 }
 
-fn map_set(map: &mut Vec<(GoNode, GoNode)>, key: GoNode, value: GoNode) {
-    match map.iter_mut().find(|(k, _)| same_key(&k.val, &key.val)) {
-        Some(entry) => *entry = (key, value),
-        None => map.push((key, value)),
+/// A Go `map[interface{}]interface{}` that remembers insertion order.
+#[derive(Clone, Debug, Default)]
+struct GoMap {
+    entries: Vec<(GoNode, GoNode)>,
+    /// Where each string key is, so large maps stay fast to fill.
+    strings: BTreeMap<String, usize>,
+}
+
+impl GoMap {
+    fn set(&mut self, key: GoNode, value: GoNode) {
+        let found = match &key.val {
+            GoVal::Str(s) => self.strings.get(s).copied(),
+            other => self
+                .entries
+                .iter()
+                .position(|(k, _)| same_key(&k.val, other)),
+        };
+        match found {
+            Some(i) => self.entries[i] = (key, value),
+            None => {
+                if let GoVal::Str(s) = &key.val {
+                    self.strings.insert(s.clone(), self.entries.len());
+                }
+                self.entries.push((key, value));
+            }
+        }
     }
 }
 
@@ -328,7 +350,7 @@ impl Decoder<'_> {
                 GoVal::Seq(items)
             }
             RawKind::Map => {
-                let mut map = Vec::new();
+                let mut map = GoMap::default();
                 self.mapping_into(id, &mut map, depth)?;
                 GoVal::Map(map)
             }
@@ -336,12 +358,7 @@ impl Decoder<'_> {
         Ok(GoNode { mark, val })
     }
 
-    fn mapping_into(
-        &mut self,
-        id: usize,
-        out: &mut Vec<(GoNode, GoNode)>,
-        depth: usize,
-    ) -> Result<(), DocError> {
+    fn mapping_into(&mut self, id: usize, out: &mut GoMap, depth: usize) -> Result<(), DocError> {
         let node = &self.nodes[id];
         for pair in node.children.chunks(2) {
             let [k, v] = pair else { continue };
@@ -357,7 +374,7 @@ impl Decoder<'_> {
                 );
             }
             let value = self.unmarshal(*v, depth + 1)?;
-            map_set(out, key, value);
+            out.set(key, value);
         }
         Ok(())
     }
@@ -375,12 +392,7 @@ impl Decoder<'_> {
         }
     }
 
-    fn merge(
-        &mut self,
-        id: usize,
-        out: &mut Vec<(GoNode, GoNode)>,
-        depth: usize,
-    ) -> Result<(), DocError> {
+    fn merge(&mut self, id: usize, out: &mut GoMap, depth: usize) -> Result<(), DocError> {
         let node = &self.nodes[id];
         let want_map = || {
             fail(
@@ -410,12 +422,7 @@ impl Decoder<'_> {
     }
 
     /// Decodes a mapping (or an alias of one) into an existing map.
-    fn unmarshal_into(
-        &mut self,
-        id: usize,
-        out: &mut Vec<(GoNode, GoNode)>,
-        depth: usize,
-    ) -> Result<(), DocError> {
+    fn unmarshal_into(&mut self, id: usize, out: &mut GoMap, depth: usize) -> Result<(), DocError> {
         let node = &self.nodes[id];
         self.count(node.mark)?;
         match &node.kind {
@@ -537,8 +544,9 @@ fn sharp_v(v: &GoVal, inner: bool) -> String {
             let parts: Vec<String> = items.iter().map(|i| sharp_v(&i.val, true)).collect();
             format!("[]interface {{}}{{{}}}", parts.join(", "))
         }
-        GoVal::Map(entries) => {
-            let mut parts: Vec<String> = entries
+        GoVal::Map(map) => {
+            let mut parts: Vec<String> = map
+                .entries
                 .iter()
                 .map(|(k, v)| format!("{}:{}", sharp_v(&k.val, true), sharp_v(&v.val, true)))
                 .collect();
@@ -600,9 +608,10 @@ fn convert(n: GoNode, line_offset: usize) -> Result<Node, DocError> {
                 .map(|i| convert(i, line_offset))
                 .collect::<Result<_, _>>()?,
         ),
-        GoVal::Map(entries) => {
-            let mut out: Vec<(Key, Node)> = Vec::with_capacity(entries.len());
-            for (k, v) in entries {
+        GoVal::Map(map) => {
+            let mut out: Vec<(Key, Node)> = Vec::with_capacity(map.entries.len());
+            let mut index: BTreeMap<String, usize> = BTreeMap::new();
+            for (k, v) in map.entries {
                 let name = key_string(&k, &v)?;
                 let key = Key {
                     name,
@@ -611,12 +620,12 @@ fn convert(n: GoNode, line_offset: usize) -> Result<Node, DocError> {
                 let value = convert(v, line_offset)?;
                 // Keys that differ in YAML may collide as strings; the
                 // later one wins, as it would when written to JSON.
-                match out
-                    .iter_mut()
-                    .find(|(existing, _)| existing.name == key.name)
-                {
-                    Some(entry) => *entry = (key, value),
-                    None => out.push((key, value)),
+                match index.get(&key.name) {
+                    Some(&i) => out[i] = (key, value),
+                    None => {
+                        index.insert(key.name.clone(), out.len());
+                        out.push((key, value));
+                    }
                 }
             }
             NodeKind::Map(out)

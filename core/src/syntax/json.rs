@@ -4,6 +4,8 @@
 //! two ways kubectl reads JSON: a stream of values (`kubectl apply -f`) and
 //! one value (`kubectl patch -p`).
 
+use std::collections::BTreeMap;
+
 use super::gostr::json_quote_byte;
 use super::node::{Key, Node, NodeKind, Span};
 use super::scanner::MAX_DEPTH;
@@ -111,6 +113,7 @@ impl<'a> Reader<'a> {
         self.bump();
         self.skip_space();
         let mut entries: Vec<(Key, Node)> = Vec::new();
+        let mut index: BTreeMap<String, usize> = BTreeMap::new();
         if self.peek() == Some(b'}') {
             self.bump();
             return Ok(NodeKind::Map(entries));
@@ -132,9 +135,12 @@ impl<'a> Reader<'a> {
                 span: key_span,
             };
             // Decoding into a map: a repeated key overwrites the earlier one.
-            match entries.iter_mut().find(|(k, _)| k.name == key.name) {
-                Some(entry) => *entry = (key, value),
-                None => entries.push((key, value)),
+            match index.get(&key.name) {
+                Some(&i) => entries[i] = (key, value),
+                None => {
+                    index.insert(key.name.clone(), entries.len());
+                    entries.push((key, value));
+                }
             }
             self.skip_space();
             match self.peek() {
