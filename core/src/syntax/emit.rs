@@ -5,7 +5,8 @@
 //! literals for multi-line strings, and folding of long lines at 80
 //! columns. The emitter state (indent stack, column, whitespace and
 //! indentation flags) is kept as in the original so spacing comes out the
-//! same.
+//! same. Everything is in block style: the only flow collections go-yaml
+//! writes for such values are the empty `[]` and `{}`.
 
 use std::borrow::Cow;
 
@@ -37,7 +38,6 @@ struct Ctx {
 /// What the emitter learns about a scalar before choosing its style.
 struct Analysis {
     multiline: bool,
-    flow_plain_allowed: bool,
     block_plain_allowed: bool,
     single_quoted_allowed: bool,
     block_allowed: bool,
@@ -50,7 +50,6 @@ struct Emitter {
     column: usize,
     whitespace: bool,
     indention: bool,
-    flow_level: usize,
     ctx: Ctx,
 }
 
@@ -62,7 +61,6 @@ pub(crate) fn to_yaml(v: &Value) -> String {
         column: 0,
         whitespace: true,
         indention: true,
-        flow_level: 0,
         ctx: Ctx::default(),
     };
     e.node(v, Ctx::default());
@@ -89,14 +87,12 @@ fn analyze(v: &[char]) -> Analysis {
     if v.is_empty() {
         return Analysis {
             multiline: false,
-            flow_plain_allowed: false,
             block_plain_allowed: true,
             single_quoted_allowed: true,
             block_allowed: false,
         };
     }
     let mut block_indicators = false;
-    let mut flow_indicators = false;
     let mut line_breaks = false;
     let mut special_characters = false;
     let mut leading_space = false;
@@ -111,7 +107,6 @@ fn analyze(v: &[char]) -> Analysis {
 
     if v.starts_with(&['-', '-', '-']) || v.starts_with(&['.', '.', '.']) {
         block_indicators = true;
-        flow_indicators = true;
     }
     let n = v.len();
     for (i, &c) in v.iter().enumerate() {
@@ -120,32 +115,18 @@ fn analyze(v: &[char]) -> Analysis {
             match c {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
                 | '%' | '@' | '`' => {
-                    flow_indicators = true;
                     block_indicators = true;
                 }
-                '?' | ':' => {
-                    flow_indicators = true;
-                    if followed_by_whitespace {
-                        block_indicators = true;
-                    }
-                }
+                '?' | ':' if followed_by_whitespace => block_indicators = true,
                 '-' if followed_by_whitespace => {
-                    flow_indicators = true;
                     block_indicators = true;
                 }
                 _ => {}
             }
         } else {
             match c {
-                ',' | '?' | '[' | ']' | '{' | '}' => flow_indicators = true,
-                ':' => {
-                    flow_indicators = true;
-                    if followed_by_whitespace {
-                        block_indicators = true;
-                    }
-                }
+                ':' if followed_by_whitespace => block_indicators = true,
                 '#' if preceded_by_whitespace => {
-                    flow_indicators = true;
                     block_indicators = true;
                 }
                 _ => {}
@@ -176,35 +157,27 @@ fn analyze(v: &[char]) -> Analysis {
 
     let mut a = Analysis {
         multiline: line_breaks,
-        flow_plain_allowed: true,
         block_plain_allowed: true,
         single_quoted_allowed: true,
         block_allowed: true,
     };
     if leading_space || leading_break || trailing_space || trailing_break {
-        a.flow_plain_allowed = false;
         a.block_plain_allowed = false;
     }
     if trailing_space {
         a.block_allowed = false;
     }
     if break_space {
-        a.flow_plain_allowed = false;
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
     }
     if space_break || special_characters {
-        a.flow_plain_allowed = false;
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
         a.block_allowed = false;
     }
     if line_breaks {
-        a.flow_plain_allowed = false;
         a.block_plain_allowed = false;
-    }
-    if flow_indicators {
-        a.flow_plain_allowed = false;
     }
     if block_indicators {
         a.block_plain_allowed = false;
@@ -509,21 +482,17 @@ impl Emitter {
             style = Style::DoubleQuoted;
         }
         if style == Style::Plain {
-            if (self.flow_level > 0 && !a.flow_plain_allowed)
-                || (self.flow_level == 0 && !a.block_plain_allowed)
-            {
+            if !a.block_plain_allowed {
                 style = Style::SingleQuoted;
             }
-            if v.is_empty() && (self.flow_level > 0 || self.ctx.simple_key) {
+            if v.is_empty() && self.ctx.simple_key {
                 style = Style::SingleQuoted;
             }
         }
         if style == Style::SingleQuoted && !a.single_quoted_allowed {
             style = Style::DoubleQuoted;
         }
-        if style == Style::Literal
-            && (!a.block_allowed || self.flow_level > 0 || self.ctx.simple_key)
-        {
+        if style == Style::Literal && (!a.block_allowed || self.ctx.simple_key) {
             style = Style::DoubleQuoted;
         }
         style

@@ -678,6 +678,12 @@ kind: Pod
         (2, 10),
     ),
     (
+        "json after byte order mark",
+        "\u{feff}\n{\"a\": 1,}\n",
+        r#"json: offset 10: invalid character '}' looking for beginning of object key string"#,
+        (2, 9),
+    ),
+    (
         "json garbage after object",
         r#"{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}
 kind: Pod
@@ -709,6 +715,14 @@ kind: Pod
 "#,
         r#"unexpected EOF"#,
         (3, 1),
+    ),
+    (
+        "map as key",
+        r#"? {b: 1, ~: 2, 3: c, "": d, 0x1F: e}
+: v
+"#,
+        r#"error converting YAML to JSON: yaml: invalid map key: map[interface {}]interface {}{interface {}(nil):2, "":"d", "b":1, 3:"c", 31:"e"}"#,
+        (1, 3),
     ),
     (
         "mapping after sequence",
