@@ -46,6 +46,7 @@ fn kinds(text: &str) -> Vec<Result<String, String>> {
 
 #[test]
 fn streams_are_split_the_way_kubectl_splits_them() {
+    let late_brace = format!("{}{{\"a\": 1}}", " ".repeat(4096));
     let cases: &[(&str, &str, &[Outcome])] = &[
         ("empty input has no documents", "", &[]),
         ("only comments and separators have no documents", "# a\n---\n# b\n---\n", &[]),
@@ -94,8 +95,13 @@ fn streams_are_split_the_way_kubectl_splits_them() {
             &[Err("unexpected EOF")],
         ),
         (
+            "a byte order mark before json is dropped first",
+            "\u{feff}\n{\"a\": 1}",
+            &[Ok(r#"{"a":1}"#)],
+        ),
+        (
             "input that only looks like json after 4096 bytes is yaml",
-            &*Box::leak(format!("{}{{\"a\": 1}}", " ".repeat(4096)).into_boxed_str()),
+            &late_brace,
             &[Ok(r#"{"a":1}"#)],
         ),
     ];
