@@ -393,12 +393,14 @@ pub async fn logs(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     let since_wall = match (f.get("since"), f.get("since-time")) {
         (Some(d), _) => match super::cmd_delete::parse_duration(d) {
             Some(ms) => Some(now_wall - ms),
-            None => return Err(Fail::Usage(
-                "logs".to_string(),
-                format!(
+            None => {
+                return Err(Fail::Usage(
+                    "logs".to_string(),
+                    format!(
                     "invalid argument \"{d}\" for \"--since\" flag: time: invalid duration \"{d}\""
                 ),
-            )),
+                ))
+            }
         },
         (None, Some(t)) => match crate::api::time::parse_rfc3339(t) {
             Some(ms) => Some(ms),
@@ -590,7 +592,7 @@ async fn follow_logs(
                 .cluster()
                 .kubelet(&node)
                 .and_then(|kl| kl.logs(uid, container, false))
-                .map(|c| c.len())
+                .map(|c| c.iter().map(|ch| ch.data.len()).sum())
                 .unwrap_or(0);
         }
     }
@@ -613,16 +615,17 @@ async fn follow_logs(
                 kl.is_some_and(|kl| kl.is_running(uid, container)),
             )
         };
-        if chunks.len() > shown {
-            for ch in &chunks[shown..] {
-                let text = String::from_utf8_lossy(&ch.data).into_owned();
-                match ch.stream {
-                    Stream::Stdout => k.out(text),
-                    Stream::Stderr => k.out(text),
-                }
+        // Counted in bytes: writes at the same moment join the last chunk.
+        let mut at = 0usize;
+        for ch in &chunks {
+            let end = at + ch.data.len();
+            if end > shown {
+                let from = shown.saturating_sub(at);
+                k.out(String::from_utf8_lossy(&ch.data[from..]).into_owned());
+                shown = end;
+                quiet_since = k.cluster().clock();
             }
-            shown = chunks.len();
-            quiet_since = k.cluster().clock();
+            at = end;
         }
         if !running {
             return;
@@ -748,15 +751,20 @@ pub async fn exec(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
             "unable to upgrade connection: container not found (\"{container}\")"
         )));
     }
-    let stdin = if f.bool("stdin") {
-        Stdin::Bytes(k.proc().read_all(0).await)
-    } else {
-        Stdin::Empty
-    };
+    // With -t but no terminal (a script, a pipe), kubectl carries on
+    // without one.
+    let tty = f.bool("tty") && k.proc().tty;
+    if f.bool("tty") && !k.proc().tty && !f.bool("quiet") {
+        k.err("Unable to use a TTY - input is not a terminal or the right kind of file\n");
+    }
     let handle = {
         let opts = ExecOptions {
-            stdin,
-            tty: f.bool("tty"),
+            stdin: if f.bool("stdin") {
+                Stdin::Interactive
+            } else {
+                Stdin::Empty
+            },
+            tty,
             env: Vec::new(),
         };
         let r = k
@@ -788,22 +796,19 @@ pub async fn exec(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
             }
         }
     };
-    let mut shown = 0usize;
+    let mut input = handle.stdin;
     let status = loop {
-        let chunks = handle.output.chunks();
-        for ch in chunks.iter().skip(shown) {
+        for ch in handle.output.take() {
             let text = String::from_utf8_lossy(&ch.data).into_owned();
             match ch.stream {
                 Stream::Stdout => k.out(text),
                 Stream::Stderr => k.err(text),
             }
         }
-        shown = chunks.len();
         let ended = k.cluster().exec_status(&node, &uid, &container, handle.pid);
         if let Some(st) = ended {
             // Output written at the very end.
-            let chunks = handle.output.chunks();
-            for ch in chunks.iter().skip(shown) {
+            for ch in handle.output.take() {
                 let text = String::from_utf8_lossy(&ch.data).into_owned();
                 match ch.stream {
                     Stream::Stdout => k.out(text),
@@ -811,6 +816,21 @@ pub async fn exec(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
                 }
             }
             break st;
+        }
+        // The container waits for input: pass on what the user types (or
+        // the end of it), as the exec stream's stdin does.
+        if input.is_some()
+            && k.cluster()
+                .exec_waits_for_input(&node, &uid, &container, handle.pid)
+        {
+            k.flush().await;
+            let data = k.proc().read(0, 4096).await;
+            match &input {
+                Some(w) if !data.is_empty() => w.write(&data),
+                _ => input = None,
+            }
+            k.cluster().poke_pod(&node, &uid);
+            continue;
         }
         k.sleep(50).await;
     };
