@@ -1,0 +1,94 @@
+//! The `podlab` binary as a user runs it.
+
+use std::process::Command;
+
+struct Expected {
+    code: i32,
+    stdout: &'static str,
+    stderr: &'static str,
+}
+
+fn check(name: &str, args: &[&str], expected: &Expected) {
+    let output = Command::new(env!("CARGO_BIN_EXE_podlab"))
+        .args(args)
+        .output()
+        .expect("run podlab");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(expected.code),
+        "{name}: {stderr}"
+    );
+    assert!(
+        stdout.contains(expected.stdout),
+        "{name}: stdout {stdout:?} lacks {:?}",
+        expected.stdout
+    );
+    assert!(
+        stderr.contains(expected.stderr),
+        "{name}: stderr {stderr:?} lacks {:?}",
+        expected.stderr
+    );
+    if expected.stderr.is_empty() {
+        assert!(stderr.is_empty(), "{name}: unexpected stderr {stderr:?}");
+    }
+}
+
+#[test]
+fn version_prints_the_package_version() {
+    let line = format!("podlab {}\n", env!("CARGO_PKG_VERSION"));
+    for flag in ["--version", "-V"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_podlab"))
+            .arg(flag)
+            .output()
+            .expect("run podlab");
+        assert!(output.status.success(), "{flag}");
+        assert_eq!(String::from_utf8_lossy(&output.stdout), line, "{flag}");
+    }
+}
+
+#[test]
+fn help_and_usage_errors() {
+    let cases: &[(&str, &[&str], Expected)] = &[
+        (
+            "help flag prints usage and options",
+            &["--help"],
+            Expected {
+                code: 0,
+                stdout: "Usage: podlab [OPTIONS]\n\nOptions:\n  -h, --help     Print help\n  -V, --version  Print version\n",
+                stderr: "",
+            },
+        ),
+        (
+            "no arguments prints help",
+            &[],
+            Expected {
+                code: 0,
+                stdout: "Replay kubectl sessions",
+                stderr: "",
+            },
+        ),
+        (
+            "unknown flag is a usage error",
+            &["--frobnicate"],
+            Expected {
+                code: 2,
+                stdout: "",
+                stderr: "error: unexpected argument '--frobnicate'\n\nUsage: podlab",
+            },
+        ),
+        (
+            "unknown subcommand is a usage error",
+            &["apply"],
+            Expected {
+                code: 2,
+                stdout: "",
+                stderr: "error: unrecognized subcommand 'apply'",
+            },
+        ),
+    ];
+    for (name, args, expected) in cases {
+        check(name, args, expected);
+    }
+}
