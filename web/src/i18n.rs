@@ -11,7 +11,7 @@ pub struct Texts {
     pub lessons: &'static str,
     pub cluster: &'static str,
     pub all_lessons: &'static str,
-    pub control_plane_taint: &'static str,
+    pub taint: &'static str,
 }
 
 const EN: Texts = Texts {
@@ -20,7 +20,7 @@ const EN: Texts = Texts {
     lessons: "Lessons",
     cluster: "Cluster",
     all_lessons: "All lessons",
-    control_plane_taint: "Taint",
+    taint: "Taint",
 };
 
 const ZH_CN: Texts = Texts {
@@ -29,7 +29,7 @@ const ZH_CN: Texts = Texts {
     lessons: "课程",
     cluster: "集群",
     all_lessons: "全部课程",
-    control_plane_taint: "污点",
+    taint: "污点",
 };
 
 pub fn texts(lang: Lang) -> &'static Texts {
@@ -53,7 +53,7 @@ mod tests {
                 ("lessons", t.lessons),
                 ("cluster", t.cluster),
                 ("all_lessons", t.all_lessons),
-                ("control_plane_taint", t.control_plane_taint),
+                ("taint", t.taint),
             ] {
                 assert!(!value.trim().is_empty(), "{lang:?} lacks {field}");
             }

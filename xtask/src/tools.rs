@@ -108,22 +108,43 @@ pub fn ensure_wasm_opt(loc: &Locations) -> Result<PathBuf> {
     verify(&bin, wanted)
 }
 
-/// Headless Chromium from Debian for the browser tests.
+/// Debian packages the browser tests need, each known by a file it installs.
+const BROWSER_PACKAGES: &[(&str, &[&str])] = &[
+    (CHROMIUM, &["chromium", "chromium-driver"]),
+    // Without a CJK font the Chinese text renders as empty boxes in screenshots.
+    (
+        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+        &["fonts-wqy-microhei"],
+    ),
+];
+
+/// Headless Chromium and a CJK font from Debian, for the browser tests.
 pub fn ensure_chromium() -> Result<PathBuf> {
-    let bin = PathBuf::from(CHROMIUM);
-    if bin.exists() {
-        return Ok(bin);
+    let missing: Vec<&str> = BROWSER_PACKAGES
+        .iter()
+        .filter(|(file, _)| !Path::new(file).exists())
+        .flat_map(|(_, packages)| packages.iter().copied())
+        .collect();
+    if !missing.is_empty() {
+        let apt = |args: &[&str]| exec::run(Command::new("apt-get").args(args));
+        apt(&["update"])
+            .and_then(|()| apt(&[&["install", "-y"][..], &missing].concat()))
+            .map_err(|e| {
+                format!(
+                    "{e}\n(installing {} needs apt-get as root)",
+                    missing.join(" ")
+                )
+            })?;
     }
-    let apt = |args: &[&str]| exec::run(Command::new("apt-get").args(args));
-    apt(&["update"])
-        .and_then(|()| apt(&["install", "-y", "chromium", "chromium-driver"]))
-        .map_err(|e| format!("{e}\n(installing Chromium needs apt-get as root)"))?;
-    if bin.exists() {
-        Ok(bin)
-    } else {
-        Err(format!(
-            "apt-get installed chromium but {CHROMIUM} is missing"
-        ))
+    match BROWSER_PACKAGES
+        .iter()
+        .find(|(file, _)| !Path::new(file).exists())
+    {
+        Some((file, packages)) => Err(format!(
+            "apt-get installed {} but {file} is missing",
+            packages.join(" ")
+        )),
+        None => Ok(PathBuf::from(CHROMIUM)),
     }
 }
 

@@ -16,27 +16,30 @@ pub struct ClusterPanelProps {
 #[function_component]
 pub fn ClusterPanel(props: &ClusterPanelProps) -> Html {
     let t = texts(props.lang);
-    let rows = props.nodes.iter().map(|node| {
+    // One tbody per node keeps a node's taints next to it.
+    let nodes = props.nodes.iter().map(|node| {
         let ready = node.status.split(',').next() == Some("Ready");
         let taints = node.taints.iter().map(|taint| {
             html! {
-                <div class="taint" key={taint.clone()}>
-                    <span class="taint-label">{ t.control_plane_taint }</span>
-                    <code>{ taint }</code>
-                </div>
+                <tr class="taint" key={taint.clone()}>
+                    <td colspan="3">
+                        <span class="taint-label">{ t.taint }</span>
+                        <code>{ taint }</code>
+                    </td>
+                </tr>
             }
         });
         html! {
-            <tr key={node.name.clone()} data-node={node.name.clone()}>
-                <td class="node-name">
-                    <code>{ &node.name }</code>
-                    { for taints }
-                </td>
-                <td>
-                    <span class={classes!("status", ready.then_some("ready"))}>{ &node.status }</span>
-                </td>
-                <td><code>{ roles_column(&node.roles) }</code></td>
-            </tr>
+            <tbody key={node.name.clone()} data-node={node.name.clone()}>
+                <tr>
+                    <td class="node-name"><code>{ &node.name }</code></td>
+                    <td>
+                        <span class={classes!("status", ready.then_some("ready"))}>{ &node.status }</span>
+                    </td>
+                    <td class="roles"><code>{ roles_column(&node.roles) }</code></td>
+                </tr>
+                { for taints }
+            </tbody>
         }
     });
     html! {
@@ -47,7 +50,7 @@ pub fn ClusterPanel(props: &ClusterPanelProps) -> Html {
                 <thead>
                     <tr><th>{ "NAME" }</th><th>{ "STATUS" }</th><th>{ "ROLES" }</th></tr>
                 </thead>
-                <tbody>{ for rows }</tbody>
+                { for nodes }
             </table>
         </section>
     }
