@@ -126,7 +126,13 @@ pub fn ensure_chromium() -> Result<PathBuf> {
         .flat_map(|(_, packages)| packages.iter().copied())
         .collect();
     if !missing.is_empty() {
-        let apt = |args: &[&str]| exec::run(Command::new("apt-get").args(args));
+        let apt = |args: &[&str]| {
+            exec::run(
+                Command::new("apt-get")
+                    .env("DEBIAN_FRONTEND", "noninteractive")
+                    .args(args),
+            )
+        };
         apt(&["update"])
             .and_then(|()| apt(&[&["install", "-y"][..], &missing].concat()))
             .map_err(|e| {
