@@ -187,7 +187,12 @@ pub fn ensure_browser_test_packages(dir: &Path) -> Result<()> {
 fn cargo_install(loc: &Locations, krate: &str, version: &str, locked: bool) -> Result<()> {
     let mut cmd = cargo();
     cmd.args(["install", krate, "--version", version, "--force", "--root"])
-        .arg(&loc.cargo_install_root);
+        .arg(&loc.cargo_install_root)
+        // These tools ship a fat-LTO, single-codegen-unit release profile
+        // that more than doubles a first install on a small machine; the
+        // build tools do little work per run, so compile them the quick way.
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
     if locked {
         cmd.arg("--locked");
     }
