@@ -2,6 +2,10 @@
 //! write through the API server, driven by work queues that de-duplicate
 //! keys and remember why each key was queued.
 
+pub mod deployment;
+pub mod gc;
+pub mod namespace;
+pub mod replicaset;
 pub mod serviceaccount;
 
 use std::collections::BTreeMap;
@@ -15,6 +19,10 @@ use crate::store::{ObjKey, WatchEvent};
 pub enum CtrlId {
     ServiceAccount,
     RootCaPublisher,
+    ReplicaSet,
+    Deployment,
+    GarbageCollector,
+    Namespace,
 }
 
 impl CtrlId {
@@ -22,6 +30,10 @@ impl CtrlId {
         match self {
             CtrlId::ServiceAccount => "serviceaccount-controller",
             CtrlId::RootCaPublisher => "root-ca-cert-publisher",
+            CtrlId::ReplicaSet => "replicaset-controller",
+            CtrlId::Deployment => "deployment-controller",
+            CtrlId::GarbageCollector => "garbage-collector-controller",
+            CtrlId::Namespace => "namespace-controller",
         }
     }
 }
@@ -93,6 +105,10 @@ impl Manager {
         let controllers: Vec<Box<dyn Controller>> = vec![
             Box::new(serviceaccount::ServiceAccounts),
             Box::new(serviceaccount::RootCaPublisher),
+            Box::new(replicaset::ReplicaSets::new()),
+            Box::new(deployment::Deployments::new()),
+            Box::new(gc::GarbageCollector::new()),
+            Box::new(namespace::Namespaces::new()),
         ];
         Manager {
             queues: controllers
