@@ -445,3 +445,22 @@ fn an_empty_namespace_goes_once_the_controller_has_looked() {
     c.advance_by(2_000);
     assert!(namespace(&c, "empty").is_none());
 }
+
+#[test]
+fn the_system_namespaces_may_not_be_deleted() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    for name in ["default", "kube-system", "kube-public"] {
+        let err = c
+            .api_mut()
+            .delete::<Namespace>("", name, &DeleteOptions::default())
+            .map(|_| ())
+            .map_err(|e| e.message);
+        assert_eq!(
+            err,
+            Err(format!(
+                "namespaces \"{name}\" is forbidden: this namespace may not be deleted"
+            ))
+        );
+        assert!(namespace(&c, name).is_some_and(|n| n.metadata.deletion_timestamp.is_none()));
+    }
+}

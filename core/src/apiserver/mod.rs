@@ -519,6 +519,17 @@ impl ApiServer {
         let Some(ns) = (&**old as &dyn std::any::Any).downcast_ref::<Namespace>() else {
             return Ok(None);
         };
+        // NamespaceLifecycle admission keeps the system namespaces.
+        if matches!(
+            ns.metadata.name(),
+            "default" | "kube-system" | "kube-public"
+        ) {
+            return Err(ApiError::forbidden(
+                Namespace::INFO,
+                ns.metadata.name(),
+                "this namespace may not be deleted",
+            ));
+        }
         if ns.metadata.deletion_timestamp.is_some() {
             if ns.spec.finalizers.is_empty() {
                 return Ok(None);

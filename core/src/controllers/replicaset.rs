@@ -570,9 +570,7 @@ impl ReplicaSets {
             }
         }
         let mut first_err = None;
-        let Some(cache) = self.caches.get_mut(key) else {
-            return None;
-        };
+        let cache = self.caches.get_mut(key)?;
         for name in candidates {
             cache.remove(&name);
             let Some(pod) = api.store.get::<Pod>(&key.namespace, &name).cloned() else {
@@ -1069,13 +1067,13 @@ mod tests {
                 P {
                     name: "a",
                     ready_secs_ago: None,
-                    created_secs_ago: 1100,
+                    created_secs_ago: 700,
                     ..P::default()
                 },
                 P {
                     name: "b",
                     ready_secs_ago: None,
-                    created_secs_ago: 1000,
+                    created_secs_ago: 600,
                     ..P::default()
                 },
             ),

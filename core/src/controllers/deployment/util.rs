@@ -608,7 +608,7 @@ mod tests {
         let a = rs("a", 3, 1);
         let b = rs("b", 3, 2);
         let c = rs("c", 5, 3);
-        let mut v = vec![&a, &b, &c];
+        let mut v = [&a, &b, &c];
         v.sort_by(|x, y| by_size_newer(x, y));
         assert_eq!(
             v.iter().map(|r| r.metadata.name()).collect::<Vec<_>>(),
