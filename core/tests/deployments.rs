@@ -671,6 +671,95 @@ fn recreate_stops_every_old_pod_before_starting_new_ones() {
     assert_eq!(condition(&d, "Available").1, "MinimumReplicasAvailable");
 }
 
+#[test]
+fn a_restart_annotation_rolls_every_pod() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    apply(&mut c, &deployment_yaml("web", 3, "busybox:1.28", ""));
+    c.advance_by(10_000);
+    let before: Vec<String> = pods(&c)
+        .iter()
+        .map(|p| p.metadata.name().to_string())
+        .collect();
+    // What `kubectl rollout restart` writes.
+    edit_deployment(&mut c, "web", |d| {
+        d.spec.template.metadata.annotations.insert(
+            "kubectl.kubernetes.io/restartedAt".into(),
+            "2026-01-05T09:25:00Z".into(),
+        );
+    });
+    watch_rollout(&mut c, "web", 4, 3);
+    c.advance_by(40_000);
+    let rss = replica_sets(&c);
+    assert_eq!(rss.len(), 2);
+    assert_eq!(sizes(&c), [(0, 0), (3, 3)]);
+    let after = pods(&c);
+    assert_eq!(after.len(), 3);
+    for p in &after {
+        assert!(!before.contains(&p.metadata.name().to_string()));
+        assert_eq!(
+            p.metadata.annotation("kubectl.kubernetes.io/restartedAt"),
+            Some("2026-01-05T09:25:00Z")
+        );
+    }
+}
+
+#[test]
+fn a_recreated_deployment_adopts_the_replica_set_it_left_behind() {
+    use podlab_core::apiserver::{DeleteOptions, Propagation};
+    let mut c = Cluster::new(ClusterConfig::default());
+    apply(&mut c, &deployment_yaml("web", 3, "busybox:1.28", ""));
+    c.advance_by(10_000);
+    let rs_name = replica_sets(&c)[0].metadata.name().to_string();
+    let pod_names: Vec<String> = pods(&c)
+        .iter()
+        .map(|p| p.metadata.name().to_string())
+        .collect();
+    c.api_mut()
+        .delete::<Deployment>(
+            "default",
+            "web",
+            &DeleteOptions {
+                propagation: Propagation::Orphan,
+                ..Default::default()
+            },
+        )
+        .expect("deleted");
+    c.advance_by(2_000);
+    assert!(c.api().store.get::<Deployment>("default", "web").is_none());
+    let orphan = replica_set(&c, &rs_name);
+    assert!(orphan.metadata.owner_references.is_empty());
+    assert_eq!(orphan.status.replicas, 3, "its pods keep running");
+
+    apply(&mut c, &deployment_yaml("web", 3, "busybox:1.28", ""));
+    c.advance_by(2_000);
+    let rss = replica_sets(&c);
+    assert_eq!(rss.len(), 1, "no new ReplicaSet");
+    let d = deployment(&c, "web");
+    assert_eq!(
+        rss[0].metadata.controller().map(|r| r.uid.clone()),
+        Some(d.metadata.uid().to_string())
+    );
+    let mut now: Vec<String> = pods(&c)
+        .iter()
+        .map(|p| p.metadata.name().to_string())
+        .collect();
+    now.sort();
+    let mut was = pod_names;
+    was.sort();
+    assert_eq!(now, was, "the same pods");
+    assert!(rollout_done(&c, "web"));
+    assert_eq!(
+        d.metadata.annotation("deployment.kubernetes.io/revision"),
+        Some("1")
+    );
+    assert_eq!(condition(&d, "Progressing").1, "NewReplicaSetAvailable");
+    assert_eq!(
+        events(&c, "web", "ScalingReplicaSet").len(),
+        1,
+        "only the first rollout scaled"
+    );
+}
+
 /// What `kubectl rollout undo --to-revision=N` does: copy that revision's
 /// template, without the hash label, into the Deployment.
 fn undo_to(c: &mut Cluster, name: &str, revision_n: i64) {

@@ -101,7 +101,7 @@ fn delete_all_content(api: &mut ApiServer, ns: &str, deleted_at: i64) -> Leftove
                 .max()
                 .unwrap_or(0)
                 .max(0);
-            if now - deleted_at >= estimate * 1000 {
+            if now - deleted_at >= estimate.saturating_mul(1000) {
                 estimate = 0;
             }
         }
@@ -303,7 +303,7 @@ impl Controller for Namespaces {
             ns = (*written).clone();
         }
         let wait = if left.estimate_seconds > 0 {
-            Some((left.estimate_seconds / 2 + 1) * 1000)
+            Some((left.estimate_seconds / 2 + 1).saturating_mul(1000))
         } else if !left.errors.is_empty() {
             Some(RETRY)
         } else {
@@ -317,7 +317,7 @@ impl Controller for Namespaces {
             } else {
                 wait
             };
-            self.next_run.insert(name, now + wait);
+            self.next_run.insert(name, now.saturating_add(wait));
             return Ok(Action::RequeueAfter(wait));
         }
         // Nothing is left: the finalizer comes off, and the API server

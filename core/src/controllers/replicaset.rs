@@ -58,7 +58,11 @@ pub fn is_pod_available(p: &Pod, min_ready_seconds: i32, now_wall_ms: i64) -> bo
     if min_ready_seconds <= 0 {
         return true;
     }
-    ready_since(p).is_some_and(|t| t.millis() + i64::from(min_ready_seconds) * 1000 < now_wall_ms)
+    ready_since(p).is_some_and(|t| {
+        t.millis()
+            .saturating_add(i64::from(min_ready_seconds) * 1000)
+            < now_wall_ms
+    })
 }
 
 /// `metav1.NewControllerRef`: the owner reference a controller puts on

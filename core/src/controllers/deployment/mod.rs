@@ -251,7 +251,7 @@ impl Controller for Deployments {
 
 /// How long until a wall-clock instant, at least a millisecond.
 fn until(api: &ApiServer, wall_ms: i64) -> Millis {
-    (wall_ms - api.wall_millis()).max(1)
+    wall_ms.saturating_sub(api.wall_millis()).max(1)
 }
 
 /// Whether `rs` is owned by the Deployment `d`.

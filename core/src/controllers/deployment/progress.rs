@@ -118,12 +118,15 @@ impl Sync<'_> {
             return;
         }
         let deadline = i64::from(self.d.spec.progress_deadline_seconds.unwrap_or(0)) * 1000;
-        let due = cur.last_update_time.map_or(0, |t| t.millis()) + deadline;
-        let after = due - self.api.wall_millis();
+        let due = cur
+            .last_update_time
+            .map_or(0, |t| t.millis())
+            .saturating_add(deadline);
+        let after = due.saturating_sub(self.api.wall_millis());
         self.requeue = Some(if after < 1000 {
-            super::until(self.api, due + 1)
+            super::until(self.api, due.saturating_add(1))
         } else {
-            after + 1000
+            after.saturating_add(1000)
         });
     }
 }

@@ -44,13 +44,7 @@ impl Sync<'_> {
     /// `oldPodsRunning`: an old ReplicaSet still counts pods, or still has
     /// a pod that has not finished (terminating ones included).
     fn old_pods_running(&self, split: &Split) -> bool {
-        if split
-            .olds
-            .iter()
-            .map(|i| self.rs(*i).status.replicas)
-            .sum::<i32>()
-            > 0
-        {
+        if split.olds.iter().any(|i| self.rs(*i).status.replicas > 0) {
             return true;
         }
         let ns = self.d.metadata.namespace();

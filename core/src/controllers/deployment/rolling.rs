@@ -59,10 +59,16 @@ impl Sync<'_> {
             return Ok(false);
         }
         let all_pods = util::replica_count(self.refs(&split.all()));
-        let min_available = self.d.replicas() - util::max_unavailable(&self.d);
+        let min_available = self
+            .d
+            .replicas()
+            .saturating_sub(util::max_unavailable(&self.d));
         let new_rs = self.rs(new);
-        let new_unavailable = spec_replicas(new_rs) - new_rs.status.available_replicas;
-        let max_scaled_down = all_pods - min_available - new_unavailable;
+        let new_unavailable =
+            spec_replicas(new_rs).saturating_sub(new_rs.status.available_replicas);
+        let max_scaled_down = all_pods
+            .saturating_sub(min_available)
+            .saturating_sub(new_unavailable);
         if max_scaled_down <= 0 {
             return Ok(false);
         }
@@ -77,7 +83,7 @@ impl Sync<'_> {
         else {
             return Ok(false);
         };
-        Ok(cleaned + scaled > 0)
+        Ok(cleaned.saturating_add(scaled) > 0)
     }
 
     /// `cleanupUnhealthyReplicas`: old pods that are not available can go
@@ -98,8 +104,10 @@ impl Sync<'_> {
             if spec == 0 || spec == rs.status.available_replicas {
                 continue;
             }
-            let count = (max_cleanup - total).min(spec - rs.status.available_replicas);
-            let target = spec - count;
+            let count = max_cleanup
+                .saturating_sub(total)
+                .min(spec.saturating_sub(rs.status.available_replicas));
+            let target = spec.saturating_sub(count);
             if target > spec {
                 return Err(ApiError::bad_request(format!(
                     "when cleaning up unhealthy replicas, got invalid request to scale down {}/{} {spec} -> {target}",
@@ -108,7 +116,7 @@ impl Sync<'_> {
                 )));
             }
             self.scale_and_record(i, target)?;
-            total += count;
+            total = total.saturating_add(count);
         }
         Ok(total)
     }
@@ -120,16 +128,19 @@ impl Sync<'_> {
         all: &[usize],
         olds: &mut [usize],
     ) -> Result<i32, ApiError> {
-        let min_available = self.d.replicas() - util::max_unavailable(&self.d);
+        let min_available = self
+            .d
+            .replicas()
+            .saturating_sub(util::max_unavailable(&self.d));
         let available: i32 = all
             .iter()
             .map(|i| self.rs(*i).status.available_replicas)
-            .sum();
+            .fold(0, i32::saturating_add);
         if available <= min_available {
             return Ok(0);
         }
         olds.sort_by(|a, b| util::by_creation(self.rs(*a), self.rs(*b)));
-        let budget = available - min_available;
+        let budget = available.saturating_sub(min_available);
         let mut total = 0;
         for i in olds.iter().copied() {
             if total >= budget {
@@ -139,9 +150,9 @@ impl Sync<'_> {
             if spec == 0 {
                 continue;
             }
-            let count = spec.min(budget - total);
-            self.scale_and_record(i, spec - count)?;
-            total += count;
+            let count = spec.min(budget.saturating_sub(total));
+            self.scale_and_record(i, spec.saturating_sub(count))?;
+            total = total.saturating_add(count);
         }
         Ok(total)
     }

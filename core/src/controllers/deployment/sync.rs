@@ -116,7 +116,7 @@ impl<'a> Sync<'a> {
         olds: &[usize],
         create: bool,
     ) -> Result<Option<usize>, ApiError> {
-        let new_revision = util::max_revision(olds.iter().map(|i| &self.rss[*i])) + 1;
+        let new_revision = util::max_revision(olds.iter().map(|i| &self.rss[*i])).saturating_add(1);
         if let Some(i) = existing {
             let mut copy = self.rss[i].clone();
             let annotations = util::set_new_replica_set_annotations(
@@ -251,7 +251,7 @@ impl<'a> Sync<'a> {
                         // A hash collision: the next name comes from a
                         // bumped collision count.
                         let c = self.d.status.collision_count.unwrap_or(0);
-                        self.d.status.collision_count = Some(c + 1);
+                        self.d.status.collision_count = Some(c.saturating_add(1));
                         self.write_deployment()?;
                         return Err(e);
                     }
@@ -327,7 +327,7 @@ impl<'a> Sync<'a> {
         op: &str,
     ) -> Result<bool, ApiError> {
         let desired = self.d.replicas();
-        let max = desired + util::max_surge(&self.d);
+        let max = desired.saturating_add(util::max_surge(&self.d));
         let old = spec_replicas(&self.rss[i]);
         let size_changes = old != new_scale;
         if !size_changes && !util::replicas_annotations_need_update(&self.rss[i], desired, max) {
@@ -401,11 +401,11 @@ impl<'a> Sync<'a> {
             .collect();
         let current = util::replica_count(self.refs(&all));
         let allowed = if self.d.replicas() > 0 {
-            self.d.replicas() + util::max_surge(&self.d)
+            self.d.replicas().saturating_add(util::max_surge(&self.d))
         } else {
             0
         };
-        let to_add = allowed - current;
+        let to_add = allowed.saturating_sub(current);
         let op = match to_add.signum() {
             1 => {
                 all.sort_by(|a, b| util::by_size_newer(&self.rss[*a], &self.rss[*b]));
@@ -423,8 +423,8 @@ impl<'a> Sync<'a> {
             let rs = &self.rss[*i];
             if to_add != 0 {
                 let p = util::proportion(rs, &self.d, to_add, added);
-                sizes.push(spec_replicas(rs) + p);
-                added += p;
+                sizes.push(spec_replicas(rs).saturating_add(p));
+                added = added.saturating_add(p);
             } else {
                 sizes.push(spec_replicas(rs));
             }
@@ -433,7 +433,7 @@ impl<'a> Sync<'a> {
             let mut size = sizes[n];
             // Leftovers go to the largest ReplicaSet.
             if n == 0 && to_add != 0 {
-                size = (size + to_add - added).max(0);
+                size = size.saturating_add(to_add.saturating_sub(added)).max(0);
             }
             self.scale_replica_set(*i, size, op)?;
         }
@@ -489,20 +489,26 @@ impl<'a> Sync<'a> {
     /// `calculateStatus`.
     pub fn calculate_status(&self, split: &Split) -> DeploymentStatus {
         let all = self.refs(&split.all());
-        let available: i32 = all.iter().map(|r| r.status.available_replicas).sum();
+        let sum = |f: fn(&ReplicaSet) -> i32| all.iter().map(|r| f(r)).fold(0, i32::saturating_add);
+        let available = sum(|r| r.status.available_replicas);
         let total = util::replica_count(all.iter().copied());
         let mut status = DeploymentStatus {
             observed_generation: self.d.metadata.generation.unwrap_or(0),
-            replicas: all.iter().map(|r| r.status.replicas).sum(),
+            replicas: sum(|r| r.status.replicas),
             updated_replicas: split.new.map_or(0, |n| self.rss[n].status.replicas),
-            ready_replicas: all.iter().map(|r| r.status.ready_replicas).sum(),
+            ready_replicas: sum(|r| r.status.ready_replicas),
             available_replicas: available,
-            unavailable_replicas: (total - available).max(0),
+            unavailable_replicas: total.saturating_sub(available).max(0),
             conditions: self.d.status.conditions.clone(),
             collision_count: self.d.status.collision_count,
         };
         let now = self.api.time();
-        let c = if available >= self.d.replicas() - util::max_unavailable(&self.d) {
+        let c = if available
+            >= self
+                .d
+                .replicas()
+                .saturating_sub(util::max_unavailable(&self.d))
+        {
             util::new_condition(
                 DeploymentConditionType::Available,
                 ConditionStatus::True,

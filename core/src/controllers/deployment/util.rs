@@ -207,7 +207,7 @@ pub fn set_new_replica_set_annotations(
     }
     if !exists {
         let (surge, _) = d.max_surge_unavailable();
-        if set_replicas_annotations(rs, d.replicas(), d.replicas() + surge) {
+        if set_replicas_annotations(rs, d.replicas(), d.replicas().saturating_add(surge)) {
             changed = true;
         }
     }
@@ -231,7 +231,9 @@ pub fn spec_replicas(rs: &ReplicaSet) -> i32 {
 
 /// `GetReplicaCountForReplicaSets`.
 pub fn replica_count<'a>(rss: impl IntoIterator<Item = &'a ReplicaSet>) -> i32 {
-    rss.into_iter().map(spec_replicas).sum()
+    rss.into_iter()
+        .map(spec_replicas)
+        .fold(0, i32::saturating_add)
 }
 
 /// `NewRSNewReplicas`: how big the new ReplicaSet may be now.
@@ -239,13 +241,15 @@ pub fn new_rs_new_replicas(d: &Deployment, all: &[&ReplicaSet], new_rs: &Replica
     match d.spec.strategy.type_ {
         DeploymentStrategyType::Recreate => d.replicas(),
         _ => {
-            let max_total = d.replicas() + max_surge(d);
+            let max_total = d.replicas().saturating_add(max_surge(d));
             let current = replica_count(all.iter().copied());
             if current >= max_total {
                 return spec_replicas(new_rs);
             }
-            let up = (max_total - current).min(d.replicas() - spec_replicas(new_rs));
-            spec_replicas(new_rs) + up
+            let up = max_total
+                .saturating_sub(current)
+                .min(d.replicas().saturating_sub(spec_replicas(new_rs)));
+            spec_replicas(new_rs).saturating_add(up)
         }
     }
 }
@@ -257,7 +261,7 @@ fn replica_set_fraction(rs: &ReplicaSet, d: &Deployment) -> i32 {
     if d.replicas() == 0 {
         return -spec_replicas(rs);
     }
-    let deployment_replicas = d.replicas() + max_surge(d);
+    let deployment_replicas = d.replicas().saturating_add(max_surge(d));
     let annotated = rs
         .metadata
         .annotation(MAX_REPLICAS_ANNOTATION)
@@ -268,7 +272,7 @@ fn replica_set_fraction(rs: &ReplicaSet, d: &Deployment) -> i32 {
     }
     let size = f64::from(spec_replicas(rs)) * f64::from(deployment_replicas) / f64::from(annotated);
     // `math.Round`: halves away from zero.
-    (size.round() as i32) - spec_replicas(rs)
+    (size.round() as i32).saturating_sub(spec_replicas(rs))
 }
 
 /// `GetProportion`.
@@ -277,7 +281,7 @@ pub fn proportion(rs: &ReplicaSet, d: &Deployment, to_add: i32, added: i32) -> i
         return 0;
     }
     let fraction = replica_set_fraction(rs, d);
-    let allowed = to_add - added;
+    let allowed = to_add.saturating_sub(added);
     if to_add > 0 {
         fraction.min(allowed)
     } else {
@@ -312,8 +316,8 @@ pub fn deployment_complete(d: &Deployment, status: &DeploymentStatus) -> bool {
 /// fewer old ones, than the stored status says.
 pub fn deployment_progressing(d: &Deployment, new: &DeploymentStatus) -> bool {
     let old = &d.status;
-    let old_old = old.replicas - old.updated_replicas;
-    let new_old = new.replicas - new.updated_replicas;
+    let old_old = old.replicas.saturating_sub(old.updated_replicas);
+    let new_old = new.replicas.saturating_sub(new.updated_replicas);
     new.updated_replicas > old.updated_replicas
         || new_old < old_old
         || new.ready_replicas > old.ready_replicas
@@ -343,7 +347,7 @@ pub fn deployment_timed_out(d: &Deployment, new: &DeploymentStatus, now_wall_ms:
     }
     let from = c.last_update_time.map_or(0, Time::millis);
     let deadline = i64::from(d.spec.progress_deadline_seconds.unwrap_or(0)) * 1000;
-    from + deadline < now_wall_ms
+    from.saturating_add(deadline) < now_wall_ms
 }
 
 /// `FilterActiveReplicaSets`: those asking for pods.
@@ -545,6 +549,29 @@ mod tests {
         recreate.spec.strategy.type_ = DeploymentStrategyType::Recreate;
         let new_rs = rs("new", 0, 2);
         assert_eq!(new_rs_new_replicas(&recreate, &[&new_rs], &new_rs), 5);
+    }
+
+    #[test]
+    fn extreme_sizes_saturate_instead_of_overflowing() {
+        let mut d = deployment(i32::MAX, "100%", "0%");
+        if let Some(ru) = d.spec.strategy.rolling_update.as_mut() {
+            ru.max_surge = Some(IntOrString::Int(i32::MAX));
+        }
+        let new_rs = rs("new", 0, 2);
+        let old = rs("old", i32::MAX, 1);
+        let all = [&old, &new_rs];
+        assert_eq!(new_rs_new_replicas(&d, &all, &new_rs), 0);
+        let fresh = rs("fresh", 0, 3);
+        assert_eq!(new_rs_new_replicas(&d, &[&fresh], &fresh), i32::MAX);
+        let mut r = rs("r", i32::MAX, 1);
+        set_replicas_annotations(&mut r, 1, 2);
+        assert_eq!(proportion(&r, &d, i32::MAX, i32::MIN), 0);
+        let mut stored = rs("r", 1, 1);
+        stored
+            .metadata
+            .annotations
+            .insert(REVISION_ANNOTATION.into(), i64::MAX.to_string());
+        assert_eq!(max_revision([&stored]), i64::MAX);
     }
 
     #[test]
