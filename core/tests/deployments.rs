@@ -760,6 +760,57 @@ fn a_recreated_deployment_adopts_the_replica_set_it_left_behind() {
     );
 }
 
+#[test]
+fn a_replica_set_failure_shows_on_the_deployment() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    apply(
+        &mut c,
+        &deployment_yaml("web", 2, "busybox:1.28", "").replace(
+            "    spec:\n      containers:",
+            "    spec:\n      serviceAccountName: robot\n      containers:",
+        ),
+    );
+    c.advance_by(500);
+    let d = deployment(&c, "web");
+    let (status, reason, message) = condition(&d, "ReplicaFailure");
+    assert_eq!((status.as_str(), reason.as_str()), ("True", "FailedCreate"));
+    assert!(
+        message.ends_with("is forbidden: error looking up service account default/robot: serviceaccount \"robot\" not found"),
+        "{message}"
+    );
+    apply(
+        &mut c,
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: robot\n",
+    );
+    c.advance_by(10_000);
+    let d = deployment(&c, "web");
+    assert_eq!(condition(&d, "ReplicaFailure"), Default::default());
+    assert!(rollout_done(&c, "web"));
+}
+
+/// The writes of a rolling update, as (time, kind, object) triples.
+fn rollout_trace(seed: u64) -> Vec<(i64, Kind, String)> {
+    let mut c = Cluster::new(ClusterConfig {
+        seed,
+        ..ClusterConfig::default()
+    });
+    apply(&mut c, &deployment_yaml("web", 4, "busybox:1.28", ""));
+    c.advance_by(10_000);
+    set_image(&mut c, "web", "busybox:1.36");
+    c.advance_by(30_000);
+    c.trace()
+        .iter()
+        .map(|t| (t.at, t.kind, t.key.to_string()))
+        .collect()
+}
+
+#[test]
+fn the_same_seed_gives_the_same_rollout() {
+    let a = rollout_trace(7);
+    assert_eq!(a, rollout_trace(7));
+    assert_ne!(a, rollout_trace(8), "pod names come from the seed");
+}
+
 /// What `kubectl rollout undo --to-revision=N` does: copy that revision's
 /// template, without the hash label, into the Deployment.
 fn undo_to(c: &mut Cluster, name: &str, revision_n: i64) {

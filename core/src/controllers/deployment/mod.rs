@@ -15,6 +15,7 @@ mod rolling;
 mod sync;
 pub mod util;
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::replicaset::{is_controlled_by, new_controller_ref};
@@ -38,6 +39,11 @@ pub struct Deployments {
     /// Every Deployment's selector, by namespace, to route orphan
     /// ReplicaSets to the Deployments that would adopt them.
     selectors: BTreeMap<String, BTreeMap<String, LabelSelector>>,
+    /// Deployments an orphan ReplicaSet was routed to since their last sync.
+    orphan_check: RefCell<BTreeSet<ObjKey>>,
+    /// The uid each Deployment had at its last sync: a new one looks for
+    /// orphans to adopt.
+    seen: BTreeMap<ObjKey, String>,
 }
 
 impl Deployments {
@@ -46,6 +52,7 @@ impl Deployments {
     }
 
     fn forget(&mut self, key: &ObjKey) {
+        self.seen.remove(key);
         if let Some(m) = self.selectors.get_mut(&key.namespace) {
             m.remove(&key.name);
             if m.is_empty() {
@@ -114,16 +121,22 @@ impl Deployments {
         }
         for (name, sel) in self.selectors.get(ns).into_iter().flatten() {
             if sel.matches(&rs.metadata.labels) {
-                out.push((ObjKey::new(ns, name), reason()));
+                let key = ObjKey::new(ns, name);
+                self.orphan_check.borrow_mut().insert(key.clone());
+                out.push((key, reason()));
             }
         }
     }
 }
 
 /// `getReplicaSetsForDeployment`: the ReplicaSets the Deployment controls,
-/// after adopting matching orphans and releasing those that stopped
-/// matching (`ClaimReplicaSets`).
-fn claim_replica_sets(api: &mut ApiServer, d: &Deployment) -> Result<Vec<ReplicaSet>, ApiError> {
+/// after adopting matching orphans (when asked to look for them) and
+/// releasing those that stopped matching (`ClaimReplicaSets`).
+fn claim_replica_sets(
+    api: &mut ApiServer,
+    d: &Deployment,
+    look_for_orphans: bool,
+) -> Result<Vec<ReplicaSet>, ApiError> {
     let ns = d.metadata.namespace().to_string();
     let uid = d.metadata.uid().to_string();
     let deleting = d.metadata.deletion_timestamp.is_some();
@@ -133,12 +146,22 @@ fn claim_replica_sets(api: &mut ApiServer, d: &Deployment) -> Result<Vec<Replica
             .as_ref()
             .is_some_and(|s| !s.is_empty() && s.matches(&rs.metadata.labels))
     };
-    let candidates: Vec<ReplicaSet> = api
+    let mut candidates: Vec<ReplicaSet> = api
         .store
-        .table::<ReplicaSet>()
-        .iter_ns(Some(&ns))
-        .map(|(_, rs)| (**rs).clone())
+        .dependents_of(&uid)
+        .filter(|(k, _)| *k == Kind::ReplicaSet)
+        .filter_map(|(_, k)| api.store.get::<ReplicaSet>(&k.namespace, &k.name))
+        .map(|rs| (**rs).clone())
         .collect();
+    if look_for_orphans {
+        candidates.extend(
+            api.store
+                .table::<ReplicaSet>()
+                .iter_ns(Some(&ns))
+                .filter(|(_, rs)| rs.metadata.controller().is_none() && matches(rs))
+                .map(|(_, rs)| (**rs).clone()),
+        );
+    }
     let mut owned = Vec::new();
     let mut first_err = None;
     for mut rs in candidates {
@@ -238,7 +261,19 @@ impl Controller for Deployments {
             }
             return Ok(Action::AwaitChange);
         }
-        let rss = claim_replica_sets(api, &d)?;
+        let uid = d.metadata.uid().to_string();
+        let look_for_orphans =
+            self.orphan_check.borrow_mut().remove(key) || self.seen.get(key) != Some(&uid);
+        self.seen.insert(key.clone(), uid);
+        let rss = match claim_replica_sets(api, &d, look_for_orphans) {
+            Ok(rss) => rss,
+            Err(e) => {
+                if look_for_orphans {
+                    self.orphan_check.borrow_mut().insert(key.clone());
+                }
+                return Err(e);
+            }
+        };
         self.remember(key, &d, &rss);
         let mut s = sync::Sync::new(api, d, rss);
         s.sync_deployment()?;
