@@ -555,18 +555,21 @@ impl ReplicaSets {
         if let Some(sel) = &rs.spec.selector {
             let mut orphans = self.orphans.borrow_mut();
             if let Some(set) = orphans.get_mut(&key.namespace) {
-                let mine: Vec<String> = set
-                    .iter()
-                    .filter(|n| {
-                        api.store
-                            .get::<Pod>(&key.namespace, n)
-                            .is_none_or(|p| sel.matches(&p.metadata.labels))
-                    })
-                    .cloned()
-                    .collect();
-                for n in mine {
+                // Ours to look at: those matching our selector. Gone,
+                // adopted or finished ones are dropped on the way.
+                let mut drop = Vec::new();
+                for n in set.iter() {
+                    match api.store.get::<Pod>(&key.namespace, n) {
+                        Some(p) if sel.matches(&p.metadata.labels) => {
+                            candidates.insert(n.clone());
+                            drop.push(n.clone());
+                        }
+                        Some(p) if p.metadata.controller().is_none() && is_pod_active(p) => {}
+                        _ => drop.push(n.clone()),
+                    }
+                }
+                for n in drop {
                     set.remove(&n);
-                    candidates.insert(n);
                 }
                 if set.is_empty() {
                     orphans.remove(&key.namespace);
