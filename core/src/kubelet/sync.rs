@@ -1081,16 +1081,19 @@ impl Kubelet {
         }
     }
 
-    /// Probe ticks.
+    /// Starts the probe tickers that are not running yet: one per probe
+    /// for the pod's life, as the kubelet's probe workers are.
     pub(super) fn schedule_probes(&self, w: &mut PodWorker, i: usize, cx: &mut Cx) {
         let now = cx.api.now();
-        for p in &w.ctrs[i].probes {
+        let name = w.ctrs[i].spec.name.clone();
+        for p in w.ctrs[i].probes.iter_mut().filter(|p| !p.ticking) {
+            p.ticking = true;
             let at = p.next_tick(now - 1);
             cx.timers.at(
                 at,
                 Task::Kubelet(
                     self.node_name.clone(),
-                    KubeletTask::Probe(w.uid.clone(), w.ctrs[i].spec.name.clone(), p.kind, false),
+                    KubeletTask::Probe(w.uid.clone(), name.clone(), p.kind, false),
                 ),
             );
         }
@@ -1119,7 +1122,9 @@ impl Kubelet {
             let stop = !w.ctrs[i].alive()
                 && w.pod.restart_policy() == RestartPolicy::Never
                 && matches!(w.ctrs[i].view.state, CState::Exited(_));
-            if !stop {
+            if stop {
+                w.ctrs[i].probes[pi].ticking = false;
+            } else {
                 cx.timers.at(
                     next,
                     Task::Kubelet(
