@@ -770,6 +770,7 @@ impl Kubelet {
                     path: g.path.clone(),
                     headers: vec![("User-Agent".to_string(), "kube-lifecycle/1.32".to_string())],
                     client_ip: Some(self.bridge_ip()),
+                    sent_at: now as u64,
                 },
             );
             let ok = matches!(&reply.outcome, crate::userland::outside::HttpOutcome::Response(r) if r.status < 400);
@@ -1225,6 +1226,7 @@ impl Kubelet {
                     path,
                     headers,
                     client_ip: Some(self.bridge_ip()),
+                    sent_at: now as u64,
                 },
             );
             use crate::userland::outside::HttpOutcome;
