@@ -298,15 +298,7 @@ impl Cluster {
             return Err(crate::userland::SpawnError::NotFound(String::new()));
         };
         let handle = k.exec(uid, container, argv, opts, now)?;
-        let mut cx = Cx {
-            api: &mut self.api,
-            timers: &mut self.timers,
-            catalog: &mut self.catalog,
-            net: &self.network,
-            storage: &mut self.storage,
-        };
-        k.poke(uid, &mut cx);
-        self.dispatch();
+        self.poke_pod(node, uid);
         Ok(handle)
     }
 
