@@ -58,6 +58,9 @@ pub struct Cluster {
     /// Simulated time at which the session started (after warm-up).
     start: Millis,
     tasks_run: u64,
+    /// Open watches (`kubectl get -w`): the events each has not read yet.
+    watches: BTreeMap<u64, Vec<WatchEvent>>,
+    next_watch: u64,
 }
 
 impl Cluster {
@@ -76,6 +79,8 @@ impl Cluster {
             storage: Storage::default(),
             start: 0,
             tasks_run: 0,
+            watches: BTreeMap::new(),
+            next_watch: 0,
         };
         c.bootstrap();
         c.advance_to(WARM_UP);
@@ -256,7 +261,31 @@ impl Cluster {
         }
     }
 
+    /// Opens a watch on every change from now on (`kubectl get -w`).
+    pub fn watch_open(&mut self) -> u64 {
+        self.dispatch();
+        self.next_watch += 1;
+        self.watches.insert(self.next_watch, Vec::new());
+        self.next_watch
+    }
+
+    /// The changes a watch has not read yet, oldest first.
+    pub fn watch_take(&mut self, id: u64) -> Vec<WatchEvent> {
+        self.dispatch();
+        self.watches
+            .get_mut(&id)
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    pub fn watch_close(&mut self, id: u64) {
+        self.watches.remove(&id);
+    }
+
     fn deliver(&mut self, ev: &WatchEvent, now: Millis) {
+        for w in self.watches.values_mut() {
+            w.push(ev.clone());
+        }
         self.network.on_event(ev);
         self.scheduler.on_event(ev, &mut self.timers, now);
         self.controllers.on_event(ev, &mut self.timers, now);
