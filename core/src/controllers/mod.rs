@@ -2,7 +2,13 @@
 //! write through the API server, driven by work queues that de-duplicate
 //! keys and remember why each key was queued.
 
+pub mod cronjob;
+pub mod endpoints;
+pub mod endpointslice;
+pub mod job;
+pub mod nodelifecycle;
 pub mod serviceaccount;
+pub mod ttl;
 
 use std::collections::BTreeMap;
 
@@ -15,6 +21,16 @@ use crate::store::{ObjKey, WatchEvent};
 pub enum CtrlId {
     ServiceAccount,
     RootCaPublisher,
+    Job,
+    JobPodFinalizers,
+    CronJob,
+    TtlAfterFinished,
+    Endpoints,
+    EndpointSlice,
+    EndpointSliceMirroring,
+    NodeLifecycle,
+    TaintEviction,
+    PodGc,
 }
 
 impl CtrlId {
@@ -22,6 +38,15 @@ impl CtrlId {
         match self {
             CtrlId::ServiceAccount => "serviceaccount-controller",
             CtrlId::RootCaPublisher => "root-ca-cert-publisher",
+            CtrlId::Job | CtrlId::JobPodFinalizers => "job-controller",
+            CtrlId::CronJob => "cronjob-controller",
+            CtrlId::TtlAfterFinished => "ttl-after-finished-controller",
+            CtrlId::Endpoints => "endpoint-controller",
+            CtrlId::EndpointSlice => "endpointslice-controller",
+            CtrlId::EndpointSliceMirroring => "endpointslice-mirroring-controller",
+            CtrlId::NodeLifecycle => "node-lifecycle-controller",
+            CtrlId::TaintEviction => "taint-eviction-controller",
+            CtrlId::PodGc => "pod-garbage-collector",
         }
     }
 }
@@ -54,6 +79,12 @@ pub trait Controller {
     fn id(&self) -> CtrlId;
     /// Keys to reconcile because of this change.
     fn keys_for(&self, ev: &WatchEvent, out: &mut Vec<(ObjKey, QueueReason)>);
+    /// How long after this change the keys it queued are worked on; some
+    /// controllers batch (the Job controller waits a second for pod
+    /// changes).
+    fn reaction(&self, _ev: &WatchEvent) -> Millis {
+        REACTION
+    }
     fn reconcile(&mut self, key: &ObjKey, api: &mut ApiServer) -> Result<Action, ApiError>;
 }
 
@@ -80,6 +111,9 @@ pub struct Manager {
     queues: BTreeMap<CtrlId, Queue>,
     /// The last reason each key was reconciled for.
     pub last_reason: BTreeMap<(CtrlId, ObjKey), QueueReason>,
+    //X /// Which kubelets renew their node leases (the node lifecycle
+    //X /// controller reads it; the cluster reports stopped and started nodes).
+    //X pub leases: nodelifecycle::Leases,
 }
 
 impl Default for Manager {
@@ -90,9 +124,20 @@ impl Default for Manager {
 
 impl Manager {
     pub fn new() -> Manager {
+        //X let leases = nodelifecycle::Leases::default();
         let controllers: Vec<Box<dyn Controller>> = vec![
             Box::new(serviceaccount::ServiceAccounts),
             Box::new(serviceaccount::RootCaPublisher),
+            Box::new(job::JobController::default()),
+            Box::new(job::PodFinalizers),
+            //X Box::new(cronjob::CronJobController),
+            Box::new(ttl::TtlAfterFinished),
+            //X Box::new(endpoints::EndpointsController::default()),
+            //X Box::new(endpointslice::EndpointSliceController::default()),
+            //X Box::new(endpointslice::MirroringController),
+            //X Box::new(nodelifecycle::NodeLifecycle::new(leases.clone())),
+            //X Box::new(nodelifecycle::TaintEviction::default()),
+            //X Box::new(nodelifecycle::PodGc),
         ];
         Manager {
             queues: controllers
@@ -101,7 +146,21 @@ impl Manager {
                 .collect(),
             controllers,
             last_reason: BTreeMap::new(),
+            //X leases,
         }
+    }
+
+    /// Queues a key for a controller from outside the watch feed (the
+    /// cluster telling the node lifecycle controller about a node).
+    pub fn wake(
+        &mut self,
+        id: CtrlId,
+        key: ObjKey,
+        reason: QueueReason,
+        due: Millis,
+        timers: &mut Timers,
+    ) {
+        self.enqueue(id, key, reason, due, timers);
     }
 
     fn enqueue(
@@ -128,12 +187,16 @@ impl Manager {
         for c in &self.controllers {
             keys.clear();
             c.keys_for(ev, &mut keys);
+            if keys.is_empty() {
+                continue;
+            }
+            let delay = c.reaction(ev);
             for (k, r) in keys.drain(..) {
-                work.push((c.id(), k, r));
+                work.push((c.id(), k, r, delay));
             }
         }
-        for (id, k, r) in work {
-            self.enqueue(id, k, r, now + REACTION, timers);
+        for (id, k, r, delay) in work {
+            self.enqueue(id, k, r, now + delay, timers);
         }
     }
 
