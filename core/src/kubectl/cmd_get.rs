@@ -383,7 +383,12 @@ pub async fn describe(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     let mut first = true;
     for o in &objects {
         let text = k.api(|api| {
-            super::describe::describe(&api.store, o, now, super::describe::DescribeOptions { show_events })
+            super::describe::describe(
+                &api.store,
+                o,
+                now,
+                super::describe::DescribeOptions { show_events },
+            )
         });
         if !first {
             k.out("\n\n");

@@ -21,6 +21,7 @@ pub mod describe;
 pub mod flags;
 mod input;
 mod output;
+pub mod patch;
 pub mod printers;
 pub mod resources;
 pub mod selectors;

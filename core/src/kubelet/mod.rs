@@ -91,6 +91,14 @@ impl Kubelet {
         &self.node_ip
     }
 
+    /// The node's end of the pod bridge (`10.244.N.1`): where the kubelet's
+    /// probes and hooks come from, as servers in the pods see them.
+    fn bridge_ip(&self) -> Ipv4Addr {
+        let base = pod_cidr(self.index);
+        let prefix = base.trim_end_matches(".0/24");
+        format!("{prefix}.1").parse().unwrap_or(Ipv4Addr::LOCALHOST)
+    }
+
     /// Host-local IPAM: the next free address after the last one given.
     fn allocate_ip(&mut self) -> Option<String> {
         for _ in 0..253 {

@@ -13,7 +13,7 @@ use crate::api::quantity::{Format, Quantity};
 use crate::apiserver::{ApiServer, WriteOptions};
 
 /// The Kubernetes version the simulated cluster runs.
-pub const KUBE_VERSION: &str = "v1.31.4";
+pub const KUBE_VERSION: &str = "v1.32.0";
 pub const CONTAINER_RUNTIME: &str = "containerd://1.7.24";
 
 /// The node's InternalIP: control plane 192.168.1.10, workers .11, .12, …

@@ -56,7 +56,7 @@ pub struct ContainerView {
 }
 
 impl ContainerView {
-    fn api_status(&self) -> ContainerStatus {
+    fn api_status(&self, init: bool) -> ContainerStatus {
         let state = match (&self.waiting_override, &self.state) {
             (Some((reason, message)), _) => waiting(reason, message),
             (None, CState::Waiting { reason, message }) => waiting(reason, message),
@@ -82,7 +82,11 @@ impl ContainerView {
             name: self.name.clone(),
             state,
             last_state: last,
-            ready: self.ready && running,
+            // A regular init container that finished is ready.
+            ready: (self.ready && running)
+                || (init
+                    && !self.sidecar
+                    && matches!(&self.state, CState::Exited(t) if t.exit_code == 0)),
             restart_count: self.restart_count,
             image: self.image.clone(),
             image_id: self.image_id.clone(),
@@ -276,11 +280,11 @@ pub fn generate(view: &PodView<'_>, old: &PodStatus, now: Time) -> PodStatus {
     let phase = phase(view, &old.phase);
     let terminal = matches!(phase, PodPhase::Succeeded | PodPhase::Failed);
     let init_statuses: Vec<ContainerStatus> =
-        view.init.iter().map(ContainerView::api_status).collect();
+        view.init.iter().map(|c| c.api_status(true)).collect();
     let statuses: Vec<ContainerStatus> = view
         .containers
         .iter()
-        .map(ContainerView::api_status)
+        .map(|c| c.api_status(false))
         .collect();
     let mut conditions = Vec::new();
     conditions.push(condition(

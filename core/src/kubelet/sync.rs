@@ -556,6 +556,11 @@ impl Kubelet {
         }
         let outside = Rc::new(ContainerOutside {
             net: cx.net.clone(),
+            pod_ip: if w.pod.spec.host_network {
+                None
+            } else {
+                w.ip.as_deref().and_then(|i| i.parse().ok())
+            },
         });
         let mut machine = Machine::new(MachineConfig {
             hostname: hostname.clone(),
@@ -765,7 +770,7 @@ impl Kubelet {
                     host: format!("{ip}:{port}"),
                     path: g.path.clone(),
                     headers: vec![("User-Agent".to_string(), "kube-lifecycle/1.32".to_string())],
-                    ..Default::default()
+                    client_ip: Some(self.bridge_ip()),
                 },
             );
             let ok = matches!(&reply.outcome, crate::userland::outside::HttpOutcome::Response(r) if r.status < 400);
@@ -1215,7 +1220,7 @@ impl Kubelet {
                     host: format!("{host}:{port}"),
                     path,
                     headers,
-                    ..Default::default()
+                    client_ip: Some(self.bridge_ip()),
                 },
             );
             use crate::userland::outside::HttpOutcome;

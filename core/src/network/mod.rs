@@ -114,6 +114,10 @@ impl Network {
     /// chosen at random among a Service's endpoints, as kube-proxy's
     /// iptables rules choose.
     fn route(&self, ip: Ipv4Addr, port: u16) -> Result<(Ipv4Addr, u16), Connect> {
+        if ip.is_loopback() {
+            // Only a pod's own loopback reaches anything; see `ContainerOutside`.
+            return Err(Connect::Refused);
+        }
         if self.st.borrow().pods.contains_key(&ip) {
             return Ok((ip, port));
         }
@@ -292,6 +296,22 @@ fn build_tables(st: &State) -> Tables {
 /// A container's view of the outside: the network plus its own identity.
 pub struct ContainerOutside {
     pub net: Rc<Network>,
+    /// The pod's address: where its loopback leads (containers of a pod
+    /// share one network namespace) and whom servers see connecting.
+    /// `None` for host-network pods, which are not attached to the pod
+    /// network.
+    pub pod_ip: Option<Ipv4Addr>,
+}
+
+impl ContainerOutside {
+    /// The address a connection to `ip` really goes to.
+    fn target(&self, ip: Ipv4Addr) -> Option<Ipv4Addr> {
+        if ip.is_loopback() {
+            self.pod_ip
+        } else {
+            Some(ip)
+        }
+    }
 }
 
 impl Outside for ContainerOutside {
@@ -308,11 +328,26 @@ impl Outside for ContainerOutside {
     }
 
     fn connect(&self, ip: Ipv4Addr, port: u16) -> Connect {
-        self.net.connect(ip, port)
+        match self.target(ip) {
+            Some(to) => self.net.connect(to, port),
+            None => Connect::Refused,
+        }
     }
 
     fn http(&self, ip: Ipv4Addr, port: u16, request: &HttpRequest) -> HttpReply {
-        self.net.http(ip, port, request)
+        let Some(to) = self.target(ip) else {
+            return HttpReply {
+                after_ms: 0,
+                outcome: HttpOutcome::Refused,
+            };
+        };
+        let mut request = request.clone();
+        request.client_ip = Some(if ip.is_loopback() {
+            Ipv4Addr::LOCALHOST
+        } else {
+            self.pod_ip.unwrap_or(Ipv4Addr::LOCALHOST)
+        });
+        self.net.http(to, port, &request)
     }
 }
 

@@ -248,6 +248,14 @@ impl Image {
     pub fn root(&self) -> &Node {
         &self.root
     }
+
+    /// A builder starting from this image's tree, to derive an image from
+    /// it (`FROM busybox` plus a few files); the two share unchanged nodes.
+    pub fn to_builder(&self) -> ImageBuilder {
+        ImageBuilder {
+            root: self.root.clone(),
+        }
+    }
 }
 
 const BUSYBOX_PASSWD: &str = "root:x:0:0:root:/root:/bin/sh
@@ -338,6 +346,20 @@ impl ImageBuilder {
             Node::File(Rc::new(File {
                 meta: Meta::root(0o755),
                 data: Vec::new(),
+                program: Some(Rc::from(name)),
+            })),
+        )
+    }
+
+    /// An executable that runs the registered program `name` and whose
+    /// bytes are `content` (what `cat` shows; programs may read it, e.g.
+    /// for the version they were built as).
+    pub fn executable(self, path: &str, name: &str, content: impl Into<Vec<u8>>) -> ImageBuilder {
+        self.put(
+            path,
+            Node::File(Rc::new(File {
+                meta: Meta::root(0o755),
+                data: content.into(),
                 program: Some(Rc::from(name)),
             })),
         )
@@ -915,6 +937,25 @@ mod tests {
             .file("etc/motd", "hi\n", 0o644)
             .symlink("etc/greeting", "motd")
             .build()
+    }
+
+    #[test]
+    fn a_derived_image_keeps_its_base_and_adds_executables_with_content() {
+        let base = image();
+        let derived = base
+            .to_builder()
+            .executable("usr/sbin/tool", "tool", "tool 1.2\n")
+            .build();
+        let fs = Fs::new(&derived);
+        let st = fs.stat("/", "/usr/sbin/tool").unwrap();
+        assert!(st.is_executable());
+        assert_eq!(st.program.as_deref(), Some("tool"));
+        assert_eq!(fs.read("/", "/usr/sbin/tool").unwrap(), b"tool 1.2\n");
+        assert_eq!(fs.read("/", "/etc/motd").unwrap(), b"hi\n");
+        assert_eq!(
+            Fs::new(&base).stat("/", "/usr/sbin/tool"),
+            Err(FsError::NotFound)
+        );
     }
 
     #[test]

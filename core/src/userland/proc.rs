@@ -1589,6 +1589,16 @@ impl Proc {
         self.bind(port, Some(Rc::new(HttpServer { handler, out, err })))
     }
 
+    /// Stops listening on `port` (a server reloading with a new config).
+    pub fn close_port(&self, port: u16) {
+        let pid = self.pid;
+        self.k
+            .st
+            .borrow_mut()
+            .listening
+            .retain(|l| !(l.port == port && l.pid == pid));
+    }
+
     fn bind(&self, port: u16, http: Option<Rc<HttpServer>>) -> Result<(), AddrInUse> {
         let mut st = self.k.st.borrow_mut();
         if st.listening.iter().any(|l| l.port == port) {

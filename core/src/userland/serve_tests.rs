@@ -57,6 +57,19 @@ fn counting_server(p: Proc) -> ProgramFuture {
     })
 }
 
+/// Binds 7000 and 7001, then lets go of 7000 (a reload with a new config).
+fn rebinding_server(p: Proc) -> ProgramFuture {
+    Box::pin(async move {
+        for port in [7000, 7001] {
+            if p.serve_tcp(port).is_err() {
+                return ExitStatus::FAILURE;
+            }
+        }
+        p.close_port(7000);
+        p.pause().await
+    })
+}
+
 /// Routes 127.0.0.1 back into the machine it belongs to.
 struct Loopback {
     inner: FakeOutside,
@@ -110,13 +123,15 @@ struct Setup {
 fn setup() -> Setup {
     let mut registry = busybox_registry();
     registry.register("counting-server", counting_server);
+    registry.register("rebinding-server", rebinding_server);
     let image = {
         let names = busybox_applet_names();
         let mut b = Image::builder()
             .dir("tmp", 0o1777)
             .file("srv/page", "hello from the page\n", 0o644)
             .file("etc/hosts", "127.0.0.1\tlocalhost\n", 0o644)
-            .program("usr/bin/counting-server", "counting-server");
+            .program("usr/bin/counting-server", "counting-server")
+            .program("usr/bin/rebinding-server", "rebinding-server");
         for a in &names {
             b = b.program(&format!("bin/{a}"), a);
         }
@@ -265,4 +280,22 @@ fn an_endpoint_does_not_keep_its_machine_alive() {
         endpoint.http(8080, &get("/", None)),
         ServeResult::NotListening
     );
+}
+
+#[test]
+fn a_process_can_close_one_of_its_ports() {
+    let mut s = setup();
+    let h =
+        s.m.exec(vec!["rebinding-server".into()], ExecOptions::default())
+            .expect("runs");
+    s.m.advance_to(1);
+    assert!(s.m.is_running(h.pid));
+    let cases = [
+        ("closed", 7000, false),
+        ("kept", 7001, true),
+        ("other process's", 8080, true),
+    ];
+    for (name, port, open) in cases {
+        assert_eq!(s.m.accepts(port), open, "{name}");
+    }
 }

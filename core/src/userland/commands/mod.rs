@@ -12,6 +12,7 @@ mod text;
 
 use super::proc::{Program, Registry};
 
+pub(crate) use net::{resolv_conf, resolve, Resolved};
 pub use sys::{strftime, KERNEL_RELEASE};
 
 macro_rules! applet {

@@ -18,13 +18,13 @@ const DNS_RTT_MS: u64 = 2;
 /// timeout 5 s, 2 attempts).
 const DNS_TIMEOUT_MS: u64 = 10_000;
 
-struct ResolvConf {
+pub(crate) struct ResolvConf {
     server: Ipv4Addr,
     search: Vec<String>,
     ndots: usize,
 }
 
-fn resolv_conf(p: &Proc) -> ResolvConf {
+pub(crate) fn resolv_conf(p: &Proc) -> ResolvConf {
     let mut rc = ResolvConf {
         server: Ipv4Addr::LOCALHOST,
         search: Vec::new(),
@@ -55,13 +55,13 @@ fn resolv_conf(p: &Proc) -> ResolvConf {
     rc
 }
 
-enum Resolved {
+pub(crate) enum Resolved {
     Found(Vec<Ipv4Addr>),
     NotFound,
 }
 
 /// getaddrinfo: `/etc/hosts`, then DNS with the search list.
-async fn resolve(p: &Proc, name: &str, rc: &ResolvConf) -> Resolved {
+pub(crate) async fn resolve(p: &Proc, name: &str, rc: &ResolvConf) -> Resolved {
     if let Ok(ip) = name.parse::<Ipv4Addr>() {
         return Resolved::Found(vec![ip]);
     }
