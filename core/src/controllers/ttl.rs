@@ -20,8 +20,10 @@ fn finished_at(job: &Job) -> Option<i64> {
         .conditions
         .iter()
         .find(|c| {
-            matches!(c.type_, JobConditionType::Complete | JobConditionType::Failed)
-                && c.status == ConditionStatus::True
+            matches!(
+                c.type_,
+                JobConditionType::Complete | JobConditionType::Failed
+            ) && c.status == ConditionStatus::True
         })
         .and_then(|c| c.last_transition_time)
         .map(|t| t.millis())
@@ -37,9 +39,14 @@ impl Controller for TtlAfterFinished {
 
     fn keys_for(&self, ev: &WatchEvent, out: &mut Vec<(ObjKey, QueueReason)>) {
         let Object::Job(j) = &ev.object else { return };
-        if ev.typ != WatchType::Deleted && j.metadata.deletion_timestamp.is_none() && needs_cleanup(j)
+        if ev.typ != WatchType::Deleted
+            && j.metadata.deletion_timestamp.is_none()
+            && needs_cleanup(j)
         {
-            out.push((ObjKey::of(&j.metadata), QueueReason::Changed(Kind::Job, ev.typ)));
+            out.push((
+                ObjKey::of(&j.metadata),
+                QueueReason::Changed(Kind::Job, ev.typ),
+            ));
         }
     }
 

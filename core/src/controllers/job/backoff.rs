@@ -115,7 +115,15 @@ mod tests {
         for (name, failures, want) in cases {
             assert_eq!(remaining_for(failures, Some(1_000), 1_000), want, "{name}");
         }
-        assert_eq!(remaining_for(1, Some(0), 4_000), 6_000, "time already waited counts");
-        assert_eq!(remaining_for(1, Some(0), 12_000), 0, "a passed delay is zero");
+        assert_eq!(
+            remaining_for(1, Some(0), 4_000),
+            6_000,
+            "time already waited counts"
+        );
+        assert_eq!(
+            remaining_for(1, Some(0), 12_000),
+            0,
+            "a passed delay is zero"
+        );
     }
 }

@@ -9,8 +9,8 @@
 
 mod backoff;
 pub mod indexes;
-pub mod policy;
 pub mod pods;
+pub mod policy;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -421,8 +421,9 @@ impl Sync {
     fn run(&mut self, api: &mut ApiServer) -> Result<(), ApiError> {
         let job = self.job.clone();
         let mut active = self.active_pods.len() as i32;
-        let new_succeeded =
-            self.uncounted_pods(&self.uncounted_succeeded, |p| p.phase() == PodPhase::Succeeded);
+        let new_succeeded = self.uncounted_pods(&self.uncounted_succeeded, |p| {
+            p.phase() == PodPhase::Succeeded
+        });
         let new_failed = self.uncounted_pods(&self.uncounted_failed, |p| is_pod_failed(p, &job));
         let counted_failures = new_failed
             .iter()
@@ -431,8 +432,7 @@ impl Sync {
         self.succeeded = job.status.succeeded
             + new_succeeded.len() as i32
             + self.uncounted_succeeded.len() as i32;
-        self.failed =
-            job.status.failed + counted_failures + self.uncounted_failed.len() as i32;
+        self.failed = job.status.failed + counted_failures + self.uncounted_failed.len() as i32;
 
         if self.job.status.start_time.is_none() && !job.is_suspended() {
             self.job.status.start_time = Some(self.now);
@@ -459,7 +459,8 @@ impl Sync {
                 self.finished = Some(self.failure(REASON_BACKOFF_LIMIT, MSG_BACKOFF_LIMIT));
             } else if self.past_active_deadline() {
                 self.finished = Some(self.failure(REASON_DEADLINE, MSG_DEADLINE));
-            } else if let (Some(ads), false) = (job.spec.active_deadline_seconds, job.is_suspended())
+            } else if let (Some(ads), false) =
+                (job.spec.active_deadline_seconds, job.is_suspended())
             {
                 let started = self.job.status.start_time.map_or(self.wall, |t| t.millis());
                 self.requeue_after(ads.saturating_mul(1000) - (self.wall - started));
@@ -608,13 +609,16 @@ impl Sync {
                 .saturating_add(count_annotation(p, INDEX_IGNORED_FAILURE_COUNT))
         };
         for p in self.uncounted_pods(&BTreeSet::new(), |p| is_pod_failed(p, &self.job)) {
-            let Some(ix) = self.valid_index(&p) else { continue };
+            let Some(ix) = self.valid_index(&p) else {
+                continue;
+            };
             if self.succeeded_indexes.has(ix) || failed.has(ix) || active.contains(&ix) {
                 continue;
             }
             match out.get(&ix) {
                 Some(prev)
-                    if !(absolute(prev) <= absolute(&p) && finished_at(&p) >= finished_at(prev)) => {}
+                    if !(absolute(prev) <= absolute(&p)
+                        && finished_at(&p) >= finished_at(prev)) => {}
                 _ => {
                     out.insert(ix, p);
                 }
@@ -959,9 +963,10 @@ impl Sync {
         let mut to_release: Vec<Rc<Pod>> = Vec::new();
         let mut new_succeeded_indexes: Vec<i32> = Vec::new();
         let mut reached_max = false;
-        let terminal_failure = self.finished.as_ref().is_some_and(|c| {
-            c.type_ != JobConditionType::SuccessCriteriaMet
-        });
+        let terminal_failure = self
+            .finished
+            .as_ref()
+            .is_some_and(|c| c.type_ != JobConditionType::SuccessCriteriaMet);
         let base = self
             .job
             .status
@@ -995,11 +1000,9 @@ impl Sync {
             } else if failed || terminal_failure {
                 let index_ok = !indexed || self.valid_index(pod).is_some();
                 if !self.uncounted_failed.contains(&uid) && index_ok {
-                    let counts = match_pod_failure_policy(
-                        self.job.spec.pod_failure_policy.as_ref(),
-                        pod,
-                    )
-                    .counts;
+                    let counts =
+                        match_pod_failure_policy(self.job.spec.pod_failure_policy.as_ref(), pod)
+                            .counts;
                     if counts {
                         needs_flush = true;
                         add_failed.push(uid);

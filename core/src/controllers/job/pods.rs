@@ -13,11 +13,13 @@ pub const TRACKING_FINALIZER: &str = "batch.kubernetes.io/job-tracking";
 /// Failures of an index so far, carried from pod to pod.
 pub const INDEX_FAILURE_COUNT: &str = "batch.kubernetes.io/job-index-failure-count";
 /// Ignored failures of an index so far.
-pub const INDEX_IGNORED_FAILURE_COUNT: &str =
-    "batch.kubernetes.io/job-index-ignored-failure-count";
+pub const INDEX_IGNORED_FAILURE_COUNT: &str = "batch.kubernetes.io/job-index-ignored-failure-count";
 
 pub fn has_tracking_finalizer(p: &Pod) -> bool {
-    p.metadata.finalizers.iter().any(|f| f == TRACKING_FINALIZER)
+    p.metadata
+        .finalizers
+        .iter()
+        .any(|f| f == TRACKING_FINALIZER)
 }
 
 /// Pending or running and not being deleted (`FilterActivePods`).
@@ -78,9 +80,7 @@ pub fn finished_at(p: &Pod) -> i64 {
     if let Some(d) = p.metadata.deletion_timestamp {
         return d.millis() - p.metadata.deletion_grace_period_seconds.unwrap_or(0) * 1000;
     }
-    p.metadata
-        .creation_timestamp
-        .map_or(0, |t| t.millis())
+    p.metadata.creation_timestamp.map_or(0, |t| t.millis())
 }
 
 fn phase_ordinal(p: &Pod) -> u8 {
@@ -137,7 +137,11 @@ pub fn sort_for_removal(pods: &mut [Rc<Pod>]) {
         if by_restarts != Ordering::Equal {
             return by_restarts;
         }
-        let created = |p: &Pod| p.metadata.creation_timestamp.map_or(i64::MAX, |t| t.millis());
+        let created = |p: &Pod| {
+            p.metadata
+                .creation_timestamp
+                .map_or(i64::MAX, |t| t.millis())
+        };
         created(b).cmp(&created(a))
     });
 }
@@ -176,7 +180,13 @@ mod tests {
         let names: Vec<&str> = pods.iter().map(|p| p.name()).collect();
         assert_eq!(
             names,
-            ["unscheduled", "pending", "running-not-ready", "new-ready", "old-ready"]
+            [
+                "unscheduled",
+                "pending",
+                "running-not-ready",
+                "new-ready",
+                "old-ready"
+            ]
         );
     }
 }

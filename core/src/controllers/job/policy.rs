@@ -2,7 +2,9 @@
 //! reads them (`pod_failure_policy.go`, `success_policy.go`).
 
 use super::indexes::Intervals;
-use crate::api::batch::job::{PodFailurePolicy, PodFailurePolicyOnExitCodesRequirement, SuccessPolicy};
+use crate::api::batch::job::{
+    PodFailurePolicy, PodFailurePolicyOnExitCodesRequirement, SuccessPolicy,
+};
 use crate::api::corev1::{ContainerStatus, Pod, PodStatus};
 
 /// What a matched failure rule does.
@@ -159,9 +161,7 @@ pub fn match_success_policy(
                 let required = Intervals::parse(text, completions);
                 !required.is_empty() && indexes_rule_met(&required, succeeded, rule.succeeded_count)
             }
-            None => rule
-                .succeeded_count
-                .is_some_and(|c| succeeded.total() >= c),
+            None => rule.succeeded_count.is_some_and(|c| succeeded.total() >= c),
         };
         if met {
             return Some(format!("Matched rules at index {index}"));
@@ -173,7 +173,9 @@ pub fn match_success_policy(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::batch::job::{PodFailurePolicyOnPodConditionsPattern, PodFailurePolicyRule, SuccessPolicyRule};
+    use crate::api::batch::job::{
+        PodFailurePolicyOnPodConditionsPattern, PodFailurePolicyRule, SuccessPolicyRule,
+    };
     use crate::api::corev1::{ContainerState, ContainerStateTerminated, PodCondition};
 
     fn failed_pod(exit: i32, condition: Option<&str>) -> Pod {
@@ -275,8 +277,16 @@ mod tests {
             ],
         };
         let cases = [
-            ("indexes 0 to 2 meet the first rule", "0-2", Some("Matched rules at index 0")),
-            ("four other indexes meet the second", "3-6", Some("Matched rules at index 1")),
+            (
+                "indexes 0 to 2 meet the first rule",
+                "0-2",
+                Some("Matched rules at index 0"),
+            ),
+            (
+                "four other indexes meet the second",
+                "3-6",
+                Some("Matched rules at index 1"),
+            ),
             ("too few meet none", "1,5", None),
         ];
         for (name, done, want) in cases {
