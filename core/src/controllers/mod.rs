@@ -130,7 +130,7 @@ impl Manager {
             Box::new(serviceaccount::RootCaPublisher),
             Box::new(job::JobController::default()),
             Box::new(job::PodFinalizers),
-            //X Box::new(cronjob::CronJobController),
+            Box::new(cronjob::CronJobController),
             Box::new(ttl::TtlAfterFinished),
             //X Box::new(endpoints::EndpointsController::default()),
             //X Box::new(endpointslice::EndpointSliceController::default()),
