@@ -96,6 +96,7 @@ impl Cluster {
             crate::api::resource::Resource::set_defaults(&mut obj);
             let _ = self.api.create(obj, &WriteOptions::default());
         }
+        controllers::endpoints::bootstrap_services(&mut self.api);
         for (i, node) in self.config.nodes().into_iter().enumerate() {
             let name = node.name.clone();
             self.kubelets
