@@ -111,9 +111,9 @@ pub struct Manager {
     queues: BTreeMap<CtrlId, Queue>,
     /// The last reason each key was reconciled for.
     pub last_reason: BTreeMap<(CtrlId, ObjKey), QueueReason>,
-    //X /// Which kubelets renew their node leases (the node lifecycle
-    //X /// controller reads it; the cluster reports stopped and started nodes).
-    //X pub leases: nodelifecycle::Leases,
+    /// Which kubelets renew their node leases (the node lifecycle
+    /// controller reads it; the cluster reports stopped and started nodes).
+    pub leases: nodelifecycle::Leases,
 }
 
 impl Default for Manager {
@@ -124,7 +124,7 @@ impl Default for Manager {
 
 impl Manager {
     pub fn new() -> Manager {
-        //X let leases = nodelifecycle::Leases::default();
+        let leases = nodelifecycle::Leases::default();
         let controllers: Vec<Box<dyn Controller>> = vec![
             Box::new(serviceaccount::ServiceAccounts),
             Box::new(serviceaccount::RootCaPublisher),
@@ -135,9 +135,9 @@ impl Manager {
             Box::new(endpoints::EndpointsController::default()),
             Box::new(endpointslice::EndpointSliceController::default()),
             Box::new(endpointslice::MirroringController),
-            //X Box::new(nodelifecycle::NodeLifecycle::new(leases.clone())),
-            //X Box::new(nodelifecycle::TaintEviction::default()),
-            //X Box::new(nodelifecycle::PodGc),
+            Box::new(nodelifecycle::NodeLifecycle::new(leases.clone())),
+            Box::new(nodelifecycle::TaintEviction::default()),
+            Box::new(nodelifecycle::PodGc::default()),
         ];
         Manager {
             queues: controllers
@@ -146,7 +146,7 @@ impl Manager {
                 .collect(),
             controllers,
             last_reason: BTreeMap::new(),
-            //X leases,
+            leases,
         }
     }
 
