@@ -232,7 +232,7 @@ spec:
     c.advance_by(10_000);
     let ip = pod(&c, "r").status.pod_ip.clone();
     let e = endpoints(&c, "r").expect("endpoints");
-    assert_eq!(not_ready_ips(&e), [ip.clone()]);
+    assert_eq!(not_ready_ips(&e), std::slice::from_ref(&ip));
     assert!(ready_ips(&e).is_empty());
     assert_eq!(
         slices(&c, "r")[0].endpoints()[0].conditions.ready,
@@ -240,7 +240,7 @@ spec:
     );
     c.advance_by(18_000);
     let e = endpoints(&c, "r").expect("endpoints");
-    assert_eq!(ready_ips(&e), [ip.clone()]);
+    assert_eq!(ready_ips(&e), std::slice::from_ref(&ip));
     assert!(not_ready_ips(&e).is_empty());
     assert_eq!(
         slices(&c, "r")[0].endpoints()[0].conditions.ready,

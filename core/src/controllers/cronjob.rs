@@ -323,13 +323,14 @@ fn sync_cronjob(
             changed = true;
         } else if finished == Some(JobConditionType::Complete) {
             let done = j.status.completion_time;
-            if cj.status.last_successful_time.is_none()
-                || done.is_some_and(|d| cj.status.last_successful_time.is_some_and(|l| d > l))
-            {
-                if cj.status.last_successful_time != done {
-                    cj.status.last_successful_time = done;
-                    changed = true;
-                }
+            let newer = match (cj.status.last_successful_time, done) {
+                (None, _) => true,
+                (Some(last), Some(d)) => d > last,
+                (Some(_), None) => false,
+            };
+            if newer && cj.status.last_successful_time != done {
+                cj.status.last_successful_time = done;
+                changed = true;
             }
         }
     }

@@ -469,8 +469,8 @@ pub fn desired_subsets(svc: &Service, pods: &[Rc<Pod>]) -> Vec<EndpointSubset> {
         }
     }
     // Group ports that share the same set of (address, readiness).
-    let mut groups: BTreeMap<Vec<(AddrKey, bool)>, (Vec<PortKey>, Vec<(EndpointAddress, bool)>)> =
-        BTreeMap::new();
+    type Group = (Vec<PortKey>, Vec<(EndpointAddress, bool)>);
+    let mut groups: BTreeMap<Vec<(AddrKey, bool)>, Group> = BTreeMap::new();
     for (port, addrs) in by_port {
         let signature: Vec<(AddrKey, bool)> =
             addrs.iter().map(|(k, (_, r))| (k.clone(), *r)).collect();

@@ -231,7 +231,8 @@ mod tests {
                 rule("Count", "NotIn", &[0]),
             ],
         };
-        let cases: &[(&str, Pod, Option<PolicyAction>, bool, Option<&str>)] = &[
+        type Case<'a> = (&'a str, Pod, Option<PolicyAction>, bool, Option<&'a str>);
+        let cases: &[Case] = &[
             (
                 "exit code 42 fails the job",
                 failed_pod(42, None),
