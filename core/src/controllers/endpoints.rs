@@ -26,6 +26,10 @@ use crate::store::{Kind, ObjKey, Object, WatchEvent, WatchType};
 pub const LAST_CHANGE_TRIGGER_TIME: &str = "endpoints.kubernetes.io/last-change-trigger-time";
 /// Label on the endpoints of headless Services.
 pub const HEADLESS_LABEL: &str = "service.kubernetes.io/headless";
+/// Annotation on Endpoints cut down to the capacity.
+pub const OVER_CAPACITY: &str = "endpoints.kubernetes.io/over-capacity";
+/// Most addresses one Endpoints object holds (`maxCapacity`).
+const MAX_CAPACITY: usize = 1000;
 
 /// The selector a Service manages endpoints with, if any: ExternalName
 /// Services and Services without a selector get none from the controllers.
@@ -375,7 +379,9 @@ impl Controller for EndpointsController {
         if let Some(cur) = &current {
             let mut compare = cur.metadata.labels.clone();
             compare.remove(HEADLESS_LABEL);
-            if cur.subsets == subsets && compare == svc.metadata.labels {
+            let capacity_noted = cur.metadata.annotation(OVER_CAPACITY).is_some()
+                == (address_count(&cur.subsets) > MAX_CAPACITY);
+            if cur.subsets == subsets && compare == svc.metadata.labels && capacity_noted {
                 return Ok(Action::AwaitChange);
             }
         }
@@ -391,6 +397,13 @@ impl Controller for EndpointsController {
             },
         };
         eps.subsets = subsets;
+        if truncate(&mut eps.subsets) {
+            eps.metadata
+                .annotations
+                .insert(OVER_CAPACITY.to_string(), "truncated".to_string());
+        } else {
+            eps.metadata.annotations.remove(OVER_CAPACITY);
+        }
         eps.metadata.labels = labels;
         set_trigger_time(&mut eps.metadata, trigger);
         let result = if current.is_some() {
@@ -524,6 +537,48 @@ pub fn desired_subsets(svc: &Service, pods: &[Rc<Pod>]) -> Vec<EndpointSubset> {
         first(a).cmp(&first(b))
     });
     subsets
+}
+
+fn address_count(subsets: &[EndpointSubset]) -> usize {
+    subsets
+        .iter()
+        .map(|s| s.addresses.len() + s.not_ready_addresses.len())
+        .sum()
+}
+
+/// `truncateEndpoints`: cuts the addresses to the capacity, keeping ready
+/// ones first and sharing the room among subsets by size. Returns whether
+/// anything was cut.
+fn truncate(subsets: &mut [EndpointSubset]) -> bool {
+    let ready: usize = subsets.iter().map(|s| s.addresses.len()).sum();
+    let not_ready: usize = subsets.iter().map(|s| s.not_ready_addresses.len()).sum();
+    if ready + not_ready <= MAX_CAPACITY {
+        return false;
+    }
+    let cut_ready = ready > MAX_CAPACITY;
+    let (max, total) = if cut_ready {
+        (MAX_CAPACITY, ready)
+    } else {
+        (MAX_CAPACITY - ready, not_ready)
+    };
+    let mut room = max;
+    for s in subsets.iter_mut() {
+        let n = if cut_ready {
+            s.addresses.len()
+        } else {
+            s.not_ready_addresses.len()
+        };
+        let share = (n * max).div_ceil(total.max(1)).min(room);
+        if cut_ready {
+            s.addresses.truncate(share);
+            s.not_ready_addresses.clear();
+            room -= s.addresses.len();
+        } else {
+            s.not_ready_addresses.truncate(share);
+            room -= s.not_ready_addresses.len();
+        }
+    }
+    true
 }
 
 /// An endpoint port as a sortable key.
@@ -686,4 +741,69 @@ pub fn bootstrap_services(api: &mut ApiServer) {
     };
     dns.set_defaults();
     let _ = api.create(dns, &WriteOptions::default());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn addrs(prefix: &str, n: usize) -> Vec<EndpointAddress> {
+        (0..n)
+            .map(|i| EndpointAddress {
+                ip: format!("{prefix}.{i}"),
+                ..Default::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn truncation_keeps_ready_addresses_first_and_shares_by_size() {
+        let cases = [
+            ("under capacity is untouched", (600, 300), (600, 300), false),
+            (
+                "not-ready addresses are cut first",
+                (900, 300),
+                (900, 100),
+                true,
+            ),
+            (
+                "too many ready drops the not-ready",
+                (1200, 50),
+                (1000, 0),
+                true,
+            ),
+        ];
+        for (name, (ready, not_ready), want, cut) in cases {
+            let mut subsets = vec![EndpointSubset {
+                addresses: addrs("10.0.0", ready),
+                not_ready_addresses: addrs("10.0.1", not_ready),
+                ports: Vec::new(),
+            }];
+            assert_eq!(truncate(&mut subsets), cut, "{name}");
+            let got = (
+                subsets[0].addresses.len(),
+                subsets[0].not_ready_addresses.len(),
+            );
+            assert_eq!(got, want, "{name}");
+        }
+    }
+
+    #[test]
+    fn two_subsets_share_the_capacity_in_proportion() {
+        let mut subsets = vec![
+            EndpointSubset {
+                addresses: addrs("10.0.0", 900),
+                ..Default::default()
+            },
+            EndpointSubset {
+                addresses: addrs("10.0.1", 300),
+                ..Default::default()
+            },
+        ];
+        assert!(truncate(&mut subsets));
+        assert_eq!(
+            (subsets[0].addresses.len(), subsets[1].addresses.len()),
+            (750, 250)
+        );
+    }
 }
