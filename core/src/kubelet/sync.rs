@@ -603,7 +603,12 @@ impl Kubelet {
         c.view.image_id = img.image_id.clone();
         let log = c.log.clone();
         let started = match argv {
-            Some(argv) => machine.start(argv.clone(), log).map_err(|e| start_error(&argv, &e)),
+            Some(argv) => if c.spec.stdin {
+                machine.start_with_stdin(argv.clone(), log, c.spec.tty)
+            } else {
+                machine.start(argv.clone(), log)
+            }
+            .map_err(|e| start_error(&argv, &e)),
             None => Err("failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: no command specified: unknown".to_string()),
         };
         match started {

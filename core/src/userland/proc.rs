@@ -622,6 +622,10 @@ pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bi
 /// A container: a filesystem, a process table and a clock.
 pub struct Machine {
     k: Rc<Kernel>,
+    /// The write end of the main process's stdin when the container keeps
+    /// stdin open (`stdin: true`): held for the machine's life, so a shell
+    /// there waits for input instead of reading end-of-file and exiting.
+    stdin: Option<PipeWriter>,
 }
 
 impl Drop for Machine {
@@ -663,6 +667,7 @@ impl Machine {
                 registry: config.registry,
                 dirty: Rc::new(Cell::new(false)),
             }),
+            stdin: None,
         }
     }
 
@@ -690,6 +695,28 @@ impl Machine {
         let env = self.k.env.clone();
         let cwd = self.k.working_dir.clone();
         let pid = self.k.spawn_argv(0, argv, env, cwd, fds, false)?;
+        self.k.run();
+        Ok(pid)
+    }
+
+    /// Starts the main process of a container whose stdin stays open
+    /// (`stdin: true`), with a terminal when it has one (`tty: true`).
+    pub fn start_with_stdin(
+        &mut self,
+        argv: Vec<String>,
+        log: Output,
+        tty: bool,
+    ) -> Result<Pid, SpawnError> {
+        let (r, w) = pipe(self.k.dirty.clone());
+        let fds = Fds::new(
+            Fd::PipeR(r),
+            Fd::Out(log.clone(), Stream::Stdout),
+            Fd::Out(log, Stream::Stderr),
+        );
+        let env = self.k.env.clone();
+        let cwd = self.k.working_dir.clone();
+        let pid = self.k.spawn_argv(0, argv, env, cwd, fds, tty)?;
+        self.stdin = Some(w);
         self.k.run();
         Ok(pid)
     }
