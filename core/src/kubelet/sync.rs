@@ -99,17 +99,34 @@ impl Kubelet {
                     consider(now);
                 }
             }
+            // An exec (probe or hook) that already ended is noticed at once,
+            // not at its deadline: the runtime reports its exit as it
+            // happens.
+            let ended = |run: &InFlight| {
+                c.inst
+                    .as_ref()
+                    .is_some_and(|inst| inst.machine.exit_status(run.handle.pid).is_some())
+            };
             for run in c.probe_runs.values() {
-                consider(run.deadline);
+                consider(if ended(run) { now } else { run.deadline });
             }
             match &c.op {
-                Op::Killing { deadline, .. } => consider(*deadline),
+                Op::Killing {
+                    deadline, pre_stop, ..
+                } => {
+                    consider(*deadline);
+                    if let Some(HookRun::Exec(run)) = pre_stop {
+                        if ended(run) {
+                            consider(now);
+                        }
+                    }
+                }
                 Op::PostStart {
                     hook: HookRun::Until(t, _),
                 } => consider(*t),
                 Op::PostStart {
                     hook: HookRun::Exec(run),
-                } => consider(run.deadline),
+                } => consider(if ended(run) { now } else { run.deadline }),
                 _ => {}
             }
             if let Op::Killing {
