@@ -394,12 +394,16 @@ fn history(k: &mut Kubectl<'_>, obj: &Object, revision: Option<&str>) -> Res<()>
         }
         return Ok(());
     }
-    let mut tw = super::printers::tabwriter::TabWriter::new();
-    tw.write_row(&["REVISION".to_string(), "CHANGE-CAUSE".to_string()]);
+    // History is aligned as describe output is (kubectl's history viewers
+    // use their own tabbedString: padding 2), not as `get` tables.
+    let mut text = String::from("REVISION\tCHANGE-CAUSE\n");
     for (n, cause, _) in rows {
-        tw.write_row(&[n.to_string(), cause]);
+        text.push_str(&format!("{n}\t{cause}\n"));
     }
-    k.out(format!("{prefix} \n{}\n", tw.finish()));
+    k.out(format!(
+        "{prefix} \n{}\n",
+        super::describe::tabbed::align(&text)
+    ));
     Ok(())
 }
 
