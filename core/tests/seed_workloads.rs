@@ -434,3 +434,84 @@ fn the_web_statefulset_names_its_pods_in_order_behind_a_headless_service() {
     let hostname = sh(&mut s, "kubectl exec web-1 -- hostname");
     assert_eq!(hostname, "web-1\n");
 }
+
+/// 004, "使用更富有表达力的标签选择器": the notes write `- app: app` where
+/// the field is `key`; the API server's strict decoding rejects it, and
+/// with `key` the selector prints as `app in (kubia)`.
+#[test]
+fn a_match_expressions_selector_needs_key_not_app() {
+    let mut s = session();
+    let typo = KUBIA.replace(
+        "    matchLabels:\n      app: kubia\n",
+        "    matchExpressions:\n      - app: app\n        operator: In\n        values:\n          - kubia\n",
+    );
+    s.add_file("kubia-deployment-matchexpressions.yaml", typo.as_bytes());
+    assert_eq!(
+        sh(&mut s, "kubectl create -f kubia-deployment-matchexpressions.yaml"),
+        "Error from server (BadRequest): error when creating \"kubia-deployment-matchexpressions.yaml\": Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.selector.matchExpressions[0].app\"\n"
+    );
+    s.add_file(
+        "kubia-deployment-matchexpressions.yaml",
+        typo.replace("- app: app", "- key: app").as_bytes(),
+    );
+    assert_eq!(
+        sh(
+            &mut s,
+            "kubectl create -f kubia-deployment-matchexpressions.yaml"
+        ),
+        "deployment.apps/kubia created\n"
+    );
+    wait(&mut s, 30);
+    let wide = sh(&mut s, "kubectl get deploy kubia -o wide");
+    assert!(
+        wide.lines()
+            .nth(1)
+            .is_some_and(|l| l.ends_with("   app in (kubia)")),
+        "{wide}"
+    );
+    assert_eq!(names(&mut s, "app=kubia").len(), 3);
+}
+
+/// 004, "应对节点故障": a worker that stops answering turns NotReady after
+/// the node monitor grace period (50s in v1.32); its pods are listed as
+/// before until the unreachable taint's 300s toleration runs out, then
+/// they are evicted and the Deployment replaces them elsewhere.
+#[test]
+fn pods_of_a_failed_node_are_replaced_after_five_minutes() {
+    let mut s = session();
+    s.add_file("kubia-deployment.yaml", KUBIA.as_bytes());
+    sh(&mut s, "kubectl create -f kubia-deployment.yaml");
+    wait(&mut s, 30);
+    let on_node01 = jsonpath(
+        &mut s,
+        "pods -l app=kubia",
+        "{.items[?(@.spec.nodeName==\"node01\")].metadata.name}",
+    );
+    let on_node01: Vec<String> = on_node01.split_whitespace().map(str::to_string).collect();
+    assert!(!on_node01.is_empty());
+    assert!(s.cluster_mut().stop_node("node01"));
+    wait(&mut s, 40);
+    let nodes = sh(&mut s, "kubectl get nodes");
+    assert_eq!(
+        row(&nodes, "node01")[1],
+        "Ready",
+        "within the grace period: {nodes}"
+    );
+    wait(&mut s, 30);
+    let nodes = sh(&mut s, "kubectl get nodes");
+    assert_eq!(row(&nodes, "node01")[1], "NotReady", "{nodes}");
+    let pods = sh(&mut s, "kubectl get pods");
+    assert_eq!(pods.lines().count(), 4, "nothing is replaced yet: {pods}");
+    wait(&mut s, 300);
+    let pods = sh(&mut s, "kubectl get pods");
+    for p in &on_node01 {
+        assert_eq!(row(&pods, p)[2], "Terminating", "{pods}");
+    }
+    let running = jsonpath(
+        &mut s,
+        "pods -l app=kubia --field-selector=status.phase=Running",
+        "{.items[*].spec.nodeName}",
+    );
+    let fresh = running.split(' ').filter(|n| *n != "node01").count();
+    assert_eq!(fresh, 3, "{running}");
+}
