@@ -1,24 +1,10 @@
 //! `kubectl logs` and `kubectl attach` on simulated time.
 
-use podlab_core::terminal::{Line, Session};
-use podlab_core::userland::Stream;
+use podlab_core::terminal::Session;
 use podlab_core::{Cluster, ClusterConfig};
 
-fn out(lines: &[Line]) -> String {
-    lines
-        .iter()
-        .filter(|l| l.stream == Stream::Stdout)
-        .map(|l| l.text.as_str())
-        .collect()
-}
-
-fn err(lines: &[Line]) -> String {
-    lines
-        .iter()
-        .filter(|l| l.stream == Stream::Stderr)
-        .map(|l| l.text.as_str())
-        .collect()
-}
+mod common;
+use common::{err, out};
 
 /// Two pods labelled app=x counting every 5 s, and 58 s for them to run.
 fn counting() -> Session {

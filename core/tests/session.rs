@@ -4,9 +4,8 @@ use podlab_core::terminal::{Line, Session};
 use podlab_core::userland::Stream;
 use podlab_core::{Cluster, ClusterConfig};
 
-fn text(lines: &[Line]) -> String {
-    lines.iter().map(|l| l.text.as_str()).collect()
-}
+mod common;
+use common::text;
 
 fn stderr(lines: &[Line]) -> String {
     lines
