@@ -3,25 +3,15 @@
 //! with `sleep`, and a pod's status followed second by second.
 #![allow(dead_code)]
 
-use podlab_core::terminal::{Line, Session};
-use podlab_core::userland::Stream;
+#[path = "../common/mod.rs"]
+mod common;
+
+pub use common::text;
+use podlab_core::terminal::Session;
 use podlab_core::{Cluster, ClusterConfig};
 
 pub fn session() -> Session {
     Session::new(Cluster::new(ClusterConfig::default()))
-}
-
-/// Everything the command printed, stdout and stderr interleaved.
-pub fn text(lines: &[Line]) -> String {
-    lines.iter().map(|l| l.text.as_str()).collect()
-}
-
-pub fn stderr(lines: &[Line]) -> String {
-    lines
-        .iter()
-        .filter(|l| l.stream == Stream::Stderr)
-        .map(|l| l.text.as_str())
-        .collect()
 }
 
 /// Runs one command line and returns what the terminal shows.
