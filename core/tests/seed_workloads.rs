@@ -515,3 +515,58 @@ fn pods_of_a_failed_node_are_replaced_after_five_minutes() {
     let fresh = running.split(' ').filter(|n| *n != "node01").count();
     assert_eq!(fresh, 3, "{running}");
 }
+
+/// 000, "DaemonSet" rollout: `set image`, the history, and `rollout undo
+/// --to-revision=1` restoring the old template from its ControllerRevision
+/// (which then comes back as revision 3).
+#[test]
+fn the_fluentd_daemonset_rolls_a_new_image_out_and_back() {
+    let mut s = session();
+    apply(&mut s, "fluentd.yaml", FLUENTD);
+    wait(&mut s, 20);
+    assert_eq!(
+        sh(
+            &mut s,
+            "kubectl rollout undo daemonset fluentd-elasticsearch -n kube-system"
+        ),
+        "error: no last revision to roll back to\n"
+    );
+    assert_eq!(
+        sh(&mut s, "kubectl set image ds/fluentd-elasticsearch fluentd-elasticsearch=k8s.gcr.io/fluentd-elasticsearch:v2.2.0 -n=kube-system"),
+        "daemonset.apps/fluentd-elasticsearch image updated\n"
+    );
+    wait(&mut s, 30);
+    let status = sh(
+        &mut s,
+        "kubectl rollout status ds/fluentd-elasticsearch -n kube-system",
+    );
+    assert_eq!(
+        status,
+        "daemon set \"fluentd-elasticsearch\" successfully rolled out\n"
+    );
+    assert_eq!(
+        sh(&mut s, "kubectl rollout undo daemonset fluentd-elasticsearch --to-revision=2 -n kube-system"),
+        "daemonset.apps/fluentd-elasticsearch skipped rollback (current template already matches revision 2)\n"
+    );
+    assert_eq!(
+        sh(
+            &mut s,
+            "kubectl rollout undo daemonset fluentd-elasticsearch --to-revision=1 -n kube-system"
+        ),
+        "daemonset.apps/fluentd-elasticsearch rolled back\n"
+    );
+    wait(&mut s, 30);
+    let images = jsonpath(
+        &mut s,
+        "pods -n kube-system -l name=fluentd-elasticsearch",
+        "{.items[*].spec.containers[0].image}",
+    );
+    assert_eq!(
+        images,
+        "k8s.gcr.io/fluentd-elasticsearch:1.20 k8s.gcr.io/fluentd-elasticsearch:1.20"
+    );
+    assert_eq!(
+        sh(&mut s, "kubectl rollout history daemonset fluentd-elasticsearch -n kube-system"),
+        "daemonset.apps/fluentd-elasticsearch \nREVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n\n"
+    );
+}
