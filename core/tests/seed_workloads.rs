@@ -532,10 +532,15 @@ fn the_fluentd_daemonset_rolls_a_new_image_out_and_back() {
         "error: no last revision to roll back to\n"
     );
     assert_eq!(
-        sh(&mut s, "kubectl set image ds/fluentd-elasticsearch fluentd-elasticsearch=k8s.gcr.io/fluentd-elasticsearch:v2.2.0 -n=kube-system"),
-        "daemonset.apps/fluentd-elasticsearch image updated\n"
+        sh(&mut s, "kubectl set image ds/fluentd-elasticsearch fluentd-elasticsearch=k8s.gcr.io/fluentd-elasticsearch:v2.2.0 --record -n=kube-system"),
+        "Flag --record has been deprecated, --record will be removed in the future\ndaemonset.apps/fluentd-elasticsearch image updated\n"
     );
     wait(&mut s, 30);
+    // --record writes the arguments, then each flag by its long name.
+    assert_eq!(
+        sh(&mut s, "kubectl rollout history daemonset fluentd-elasticsearch -n kube-system"),
+        "daemonset.apps/fluentd-elasticsearch \nREVISION  CHANGE-CAUSE\n1         <none>\n2         kubectl set image ds/fluentd-elasticsearch fluentd-elasticsearch=k8s.gcr.io/fluentd-elasticsearch:v2.2.0 --record=true --namespace=kube-system\n\n"
+    );
     let status = sh(
         &mut s,
         "kubectl rollout status ds/fluentd-elasticsearch -n kube-system",
@@ -567,6 +572,6 @@ fn the_fluentd_daemonset_rolls_a_new_image_out_and_back() {
     );
     assert_eq!(
         sh(&mut s, "kubectl rollout history daemonset fluentd-elasticsearch -n kube-system"),
-        "daemonset.apps/fluentd-elasticsearch \nREVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n\n"
+        "daemonset.apps/fluentd-elasticsearch \nREVISION  CHANGE-CAUSE\n2         kubectl set image ds/fluentd-elasticsearch fluentd-elasticsearch=k8s.gcr.io/fluentd-elasticsearch:v2.2.0 --record=true --namespace=kube-system\n3         <none>\n\n"
     );
 }
