@@ -67,3 +67,14 @@ fn base64_decodes_a_secret_value_as_on_a_workstation() {
         assert_eq!(text(&s.run(cmd)), want, "{name}");
     }
 }
+
+#[test]
+fn explain_lists_fields_by_name() {
+    let mut s = Session::new(Cluster::new(ClusterConfig::default()));
+    let t = text(&s.run("kubectl explain deployment.spec.strategy"));
+    let rolling = t.find("  rollingUpdate\t").expect("rollingUpdate listed");
+    let ty = t.find("  type\t").expect("type listed");
+    assert!(rolling < ty, "{t}");
+    let t = text(&s.run("kubectl explain pods.spec.nope"));
+    assert_eq!(t, "error: field \"nope\" does not exist\n");
+}
