@@ -29,7 +29,7 @@ const GET_FLAGS: &[FlagDef] = &[
     flag("show-kind", None, FlagKind::Bool),
     flag("template", None, FlagKind::Value),
     flag("allow-missing-template-keys", None, FlagKind::Bool),
-    flag("chunk-size", None, FlagKind::Value),
+    flag("chunk-size", None, FlagKind::Int),
     flag("output-watch-events", None, FlagKind::Bool),
     flag("server-print", None, FlagKind::Bool),
     flag("show-managed-fields", None, FlagKind::Bool),
@@ -73,7 +73,7 @@ impl Kubectl<'_> {
             return Err(Fail::Raw(if cmd == "get" {
                 NO_TYPE.to_string()
             } else {
-                "You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n".to_string()
+                "error: You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n".to_string()
             }));
         }
         let labels = parse_labels(f.get("selector").unwrap_or("")).map_err(Fail::Msg)?;
@@ -336,7 +336,7 @@ const DESCRIBE_FLAGS: &[FlagDef] = &[
     flag("filename", Some('f'), FlagKind::List),
     flag("recursive", Some('R'), FlagKind::Bool),
     flag("show-events", None, FlagKind::Bool),
-    flag("chunk-size", None, FlagKind::Value),
+    flag("chunk-size", None, FlagKind::Int),
     flag("kustomize", Some('k'), FlagKind::Value),
 ];
 

@@ -59,7 +59,7 @@ pub async fn cordon(k: &mut Kubectl<'_>, args: &[String], value: bool) -> Res<i3
     let f = k.parse(cmd, args, CORDON_FLAGS)?;
     let dry = dry_run(&f)?;
     if f.args.is_empty() && !f.has("selector") {
-        return Err(Fail::Usage(
+        return Err(Fail::UsageHelp(
             cmd.to_string(),
             "USAGE: ".to_string() + cmd + " NODE [flags]",
         ));
@@ -82,14 +82,14 @@ const DRAIN_FLAGS: &[FlagDef] = &[
     flag("delete-emptydir-data", None, FlagKind::Bool),
     flag("delete-local-data", None, FlagKind::Bool),
     flag("force", None, FlagKind::Bool),
-    flag("grace-period", None, FlagKind::Value),
-    flag("timeout", None, FlagKind::Value),
+    flag("grace-period", None, FlagKind::Int),
+    flag("timeout", None, FlagKind::Duration),
     flag("disable-eviction", None, FlagKind::Bool),
     flag("skip-wait-for-delete-timeout", None, FlagKind::Value),
     flag("pod-selector", None, FlagKind::Value),
     flag("selector", Some('l'), FlagKind::Value),
     flag_opt("dry-run", "unchanged"),
-    flag("chunk-size", None, FlagKind::Value),
+    flag("chunk-size", None, FlagKind::Int),
 ];
 
 pub async fn drain(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
@@ -100,7 +100,7 @@ pub async fn drain(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     }
     let nodes = nodes_named(k, &f.args, f.get("selector"))?;
     if nodes.is_empty() {
-        return Err(Fail::Usage(
+        return Err(Fail::UsageHelp(
             "drain".to_string(),
             "USAGE: drain NODE [flags]".to_string(),
         ));
@@ -320,7 +320,9 @@ pub async fn taint(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     let dry = dry_run(&f)?;
     let mut rest = f.args.clone();
     if rest.is_empty() {
-        return Err(Fail::Usage("taint".to_string(), "USAGE: taint NODE NAME KEY_1=VAL_1:TAINT_EFFECT_1 ... KEY_N=VAL_N:TAINT_EFFECT_N [options]".to_string()));
+        return Err(Fail::Msg(
+            "one or more resources must be specified as <resource> <name>".to_string(),
+        ));
     }
     let kind_arg = rest.remove(0);
     let (kind, mut names) = match kind_arg.split_once('/') {
@@ -334,16 +336,14 @@ pub async fn taint(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     }
     if names.is_empty() && !f.bool("all") && !f.has("selector") {
         if rest.is_empty() {
-            return Err(Fail::Usage(
-                "taint".to_string(),
+            return Err(Fail::Msg(
                 "at least one taint update is required".to_string(),
             ));
         }
         names.push(rest.remove(0));
     }
     if rest.is_empty() {
-        return Err(Fail::Usage(
-            "taint".to_string(),
+        return Err(Fail::Msg(
             "at least one taint update is required".to_string(),
         ));
     }

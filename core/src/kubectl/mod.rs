@@ -18,6 +18,7 @@ mod cmd_wait;
 mod cmd_workloads;
 pub mod describe;
 pub mod flags;
+mod help;
 mod input;
 mod output;
 pub mod patch;
@@ -63,8 +64,14 @@ pub fn kubectl_main(p: Proc) -> ProgramFuture {
 pub enum Fail {
     /// `error: <msg>`.
     Msg(String),
-    /// `error: <msg>` and `See 'kubectl <cmd> --help' for usage.`
+    /// A flag error: `error: <msg>` and `See 'kubectl <cmd> --help' for
+    /// usage.`
     Usage(String, String),
+    /// kubectl's `UsageErrorf`: `error: <msg>` and `See 'kubectl <cmd> -h'
+    /// for help and examples`.
+    UsageHelp(String, String),
+    /// A command group run without a subcommand: its help, exit status 1.
+    GroupHelp(&'static str),
     /// A server error, with the operation and source when kubectl adds them
     /// (`error when creating "x.yaml": …`).
     Api(ApiError, Option<(&'static str, String)>),
@@ -87,6 +94,14 @@ pub struct Kubectl<'p> {
     p: &'p Proc,
     cluster: Rc<RefCell<Cluster>>,
     pending: Vec<(Stream, String)>,
+}
+
+/// kubectl's error for a command given neither resources nor files.
+pub const NO_RESOURCES: &str = "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
+
+/// A command group's answer to a subcommand it does not know.
+pub fn unknown_subcommand(group: &str, sub: &str) -> Fail {
+    Fail::UsageHelp(group.to_string(), format!("unknown command \"{sub}\""))
 }
 
 /// How kubectl formats a server error (`cmdutil.CheckErr`).
@@ -168,6 +183,20 @@ impl<'p> Kubectl<'p> {
                 ));
                 1
             }
+            Fail::UsageHelp(cmd, m) => {
+                self.err(format!(
+                    "error: {m}\nSee 'kubectl {cmd} -h' for help and examples\n"
+                ));
+                1
+            }
+            Fail::GroupHelp(path) => {
+                match help::group_help(path) {
+                    Some((text, true)) => self.err(text),
+                    Some((text, false)) => self.out(text),
+                    None => self.err(format!("error: {path} requires a subcommand\n")),
+                }
+                1
+            }
             Fail::Api(e, src) => {
                 let s = format_api_error(&e, src.as_ref());
                 self.err(s);
@@ -244,7 +273,11 @@ impl<'p> Kubectl<'p> {
             "wait" => cmd_wait::wait(self, &rest).await,
             "explain" => cmd_wait::explain(self, &rest).await,
             "events" => cmd_wait::events(self, &rest).await,
+            "top" if rest.iter().all(|a| a.starts_with('-')) => Err(Fail::GroupHelp("top")),
             "top" => Err(Fail::Msg("Metrics API not available".to_string())),
+            "edit" if rest.iter().all(|a| a.starts_with('-')) => {
+                Err(Fail::Msg(NO_RESOURCES.to_string()))
+            }
             "edit" => Err(Fail::Msg("edit needs an editor, which this terminal does not have; use kubectl apply, patch, set or scale".to_string())),
             "version" => cmd_misc::version(self, &rest).await,
             "api-resources" => cmd_misc::api_resources(self, &rest).await,
