@@ -215,6 +215,10 @@ class Store:
         self.delta = 0.0
         self.now = now
         self.live = False
+        # The wall clock time the simulation's now stands for, fixed at
+        # the first request after /_oracle/reset so one kubectl run sees
+        # one clock.
+        self.anchor = None
 
     def add_leases(self, now):
         """A kubelet renews its node's Lease every 10 s, so a real cluster
@@ -317,10 +321,13 @@ class Handler(BaseHTTPRequestHandler):
         else:
             move = None
             if self.store.live and self.store.now is not None and parts[:1] != ["_oracle"]:
-                wall = datetime.datetime.now(datetime.timezone.utc)
+                if self.store.anchor is None:
+                    self.store.anchor = datetime.datetime.now(datetime.timezone.utc)
+                wall = self.store.anchor
                 move = to_wall_clock(self.store.now, wall)
                 # What a whole-second time is moved by (see oracle.py).
-                self.store.delta = (wall - self.store.now).total_seconds() - 0.5
+                whole_now = self.store.now.replace(microsecond=0)
+                self.store.delta = (wall - whole_now).total_seconds() - 0.5
             if move and body.get("kind") not in ("APIResourceList", "APIGroupList"):
                 body = move_times(body, move)
             data = json.dumps(body).encode()
@@ -331,6 +338,9 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
 
     def route(self, parts, query):
+        if parts == ["_oracle", "reset"]:
+            self.store.anchor = None
+            return 200, {}
         if parts == ["_oracle", "delta"]:
             return 200, {"delta": self.store.delta}
         if parts == ["version"]:

@@ -117,6 +117,30 @@ def run_podlab(podlab, seed, session_dir, setup, compared, work):
     return setup_out, now, dump, cmds
 
 
+def run_podlab_as_written(podlab, seed, session, session_dir, commands):
+    """Runs the session exactly as written, as the golden-transcript runner
+    does: every command takes simulated milliseconds, so marker commands in
+    between would move the clock that ages are computed from. Returns each
+    command's output, split at the echoed prompts."""
+    p = subprocess.run([podlab, "run", "--echo", "--seed", str(seed), session],
+                       cwd=session_dir, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=600)
+    text = p.stdout.decode("utf-8", "replace")
+    outputs, pos = [], 0
+    starts = []
+    for c in commands:
+        prompt = f"$ {c[0]}\n"
+        at = text.find(prompt, pos)
+        if at < 0:
+            sys.exit(f"oracle: podlab's echo of {c[0]!r} is missing:\n{text[pos:pos + 2000]}")
+        starts.append((at, at + len(prompt)))
+        pos = at + len(prompt)
+    for i, (_, body_start) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
+        outputs.append(text[body_start:end])
+    return outputs
+
+
 def start_server(dump_path, work, name, now, live=False):
     port_file = os.path.join(work, name + ".port")
     args = [sys.executable, os.path.join(HERE, "fakeapi.py"), dump_path, "--port-file", port_file,
@@ -161,7 +185,13 @@ def wants_exact_times(cmd):
     return bool(re.search(r"(^|\s)(-o|--output)(=|\s|\S)", cmd))
 
 
+RFC3339 = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z")
 RFC1123Z = re.compile(r"\b[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d [+-]\d{4}\b")
+
+
+def reset_clock(port):
+    """Lets the moved server fix its clock anew at the next request."""
+    urllib.request.urlopen(f"http://127.0.0.1:{port}/_oracle/reset").read()
 
 
 def served_delta(port):
@@ -178,7 +208,16 @@ def unmove_dates(text, delta):
         shift = timedelta(seconds=int(delta // 1))
         t = datetime.strptime(m.group(0), "%a, %d %b %Y %H:%M:%S %z") - shift
         return t.strftime("%a, %d %b %Y %H:%M:%S %z")
-    return RFC1123Z.sub(back, text)
+    def back3339(m):
+        s = m.group(0)
+        whole, _, frac = s[:-1].partition(".")
+        t = datetime.strptime(whole, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
+        t += timedelta(microseconds=int((frac + "000000")[:6])) - timedelta(seconds=delta)
+        # Whole-second times come back whole; finer ones keep microseconds.
+        t = t.replace(microsecond=round(t.microsecond / 1000) * 1000 % 1000000)
+        out = t.strftime("%Y-%m-%dT%H:%M:%S")
+        return out + (f".{t.microsecond:06d}Z" if t.microsecond else "Z")
+    return RFC3339.sub(back3339, RFC1123Z.sub(back, text))
 
 
 def run_kubectl(cmd_lines, kubectl, session_dir, home, config):
@@ -202,6 +241,9 @@ def main():
     ap.add_argument("--keep", help="keep the dump, logs and outputs in this directory")
     ap.add_argument("--expected", help="write an expected.out: the setup as Podlab printed it, "
                                        "the compared commands as the real kubectl printed them")
+    ap.add_argument("--clock-ms", type=int, default=0,
+                    help="milliseconds past Podlab's whole-second `date` to take as its now "
+                         "(its commands take simulated milliseconds that `date` does not show)")
     ap.add_argument("-q", action="store_true", help="only the summary and the differences")
     a = ap.parse_args()
 
@@ -216,6 +258,19 @@ def main():
     os.makedirs(work, exist_ok=True)
     setup_out, now, dump, podlab_cmds = run_podlab(os.path.abspath(a.podlab), a.seed,
                                                    session_dir, setup, compared, work)
+    # Outputs come from a run of the session as written; the marked run
+    # above gave the exit statuses, the clock and the dump.
+    as_written = run_podlab_as_written(os.path.abspath(a.podlab), a.seed,
+                                       os.path.abspath(session), session_dir,
+                                       setup + compared)
+    setup_out = as_written[:len(setup)]
+    podlab_cmds = [
+        # --echo ends unterminated output with a newline before the next
+        # prompt; the marked run shows whether the command printed one.
+        (out[:-1] if out.endswith("\n") and not marked.endswith("\n") else out, rc)
+        for out, (marked, rc) in zip(as_written[len(setup):], podlab_cmds)
+    ]
+    now = str(int(now) + a.clock_ms * 1_000_000)
     dump_path = os.path.join(work, "dump.json")
     with open(dump_path, "w") as f:
         json.dump(dump, f, indent=1)
@@ -243,6 +298,7 @@ def main():
             if wants_exact_times(text):
                 want, want_rc = run_kubectl(c, a.kubectl, session_dir, home, exact_cfg)
             else:
+                reset_clock(moved_port)
                 want, want_rc = run_kubectl(c, a.kubectl, session_dir, home, moved_cfg)
                 want = unmove_dates(want, served_delta(moved_port))
             for port in (exact_port, moved_port):
