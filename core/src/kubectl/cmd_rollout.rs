@@ -116,9 +116,10 @@ pub async fn rollout(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
                 ensure_rollout_kind(&obj, "restart")?;
                 if let Object::Deployment(d) = &obj {
                     if d.spec.paused {
-                        return Err(Fail::Msg(format!(
+                        return Err(Fail::Msg(
                             "can't restart paused deployment (run rollout resume first)"
-                        )));
+                                .to_string(),
+                        ));
                     }
                 }
                 let now = k.api(|api| api.time());
@@ -386,7 +387,9 @@ fn history(k: &mut Kubectl<'_>, obj: &Object, revision: Option<&str>) -> Res<()>
             .parse()
             .map_err(|_| Fail::Msg(format!("invalid revision {r}")))?;
         let Some((_, _, tpl)) = rows.iter().find(|x| x.0 == n) else {
-            return Err(Fail::Msg(format!("unable to find the specified revision")));
+            return Err(Fail::Msg(
+                "unable to find the specified revision".to_string(),
+            ));
         };
         k.out(format!("{prefix} with revision #{n}\n"));
         if let Some(t) = tpl {

@@ -657,13 +657,10 @@ pub async fn expose(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
         let port: i32 = p
             .parse()
             .map_err(|_| Fail::Msg(format!("invalid port: {p}")))?;
-        let target = match f.get("target-port") {
-            Some(t) => Some(match t.parse::<i32>() {
-                Ok(n) => IntOrString::Int(n),
-                Err(_) => IntOrString::String(t.to_string()),
-            }),
-            None => None,
-        };
+        let target = f.get("target-port").map(|t| match t.parse::<i32>() {
+            Ok(n) => IntOrString::Int(n),
+            Err(_) => IntOrString::String(t.to_string()),
+        });
         ports.push(ServicePort {
             port,
             target_port: target,
