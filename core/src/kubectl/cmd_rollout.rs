@@ -474,22 +474,13 @@ fn undo(
         spec.insert("template".to_string(), tv);
     }
     // The change cause travels with the template.
-    if let Some(meta) = v
-        .as_object_mut()
-        .and_then(|o| o.get_mut("metadata"))
-        .and_then(Value::as_object_mut)
-    {
-        let ann = meta
-            .entry("annotations".to_string())
-            .or_insert_with(Value::object);
-        if let Some(a) = ann.as_object_mut() {
-            match target.metadata.annotation(CHANGE_CAUSE) {
-                Some(c) => {
-                    a.insert(CHANGE_CAUSE.to_string(), c.into());
-                }
-                None => {
-                    a.remove(CHANGE_CAUSE);
-                }
+    if let Some(a) = super::annotations_mut(&mut v) {
+        match target.metadata.annotation(CHANGE_CAUSE) {
+            Some(c) => {
+                a.insert(CHANGE_CAUSE.to_string(), c.into());
+            }
+            None => {
+                a.remove(CHANGE_CAUSE);
             }
         }
     }

@@ -108,17 +108,8 @@ impl Kubectl<'_> {
 
 /// Sets `kubernetes.io/change-cause` for `--record`.
 pub fn record_cause(v: &mut Value, cause: &str) {
-    if let Some(meta) = v
-        .as_object_mut()
-        .and_then(|o| o.get_mut("metadata"))
-        .and_then(Value::as_object_mut)
-    {
-        let ann = meta
-            .entry("annotations".to_string())
-            .or_insert_with(Value::object);
-        if let Some(a) = ann.as_object_mut() {
-            a.insert("kubernetes.io/change-cause".to_string(), cause.into());
-        }
+    if let Some(a) = super::annotations_mut(v) {
+        a.insert("kubernetes.io/change-cause".to_string(), cause.into());
     }
 }
 

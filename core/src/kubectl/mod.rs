@@ -104,6 +104,18 @@ pub fn unknown_subcommand(group: &str, sub: &str) -> Fail {
     Fail::UsageHelp(group.to_string(), format!("unknown command \"{sub}\""))
 }
 
+/// An object's `metadata.annotations`, created when missing.
+pub(crate) fn annotations_mut(v: &mut crate::value::Value) -> Option<&mut crate::value::Map> {
+    use crate::value::Value;
+    v.as_object_mut()?
+        .entry("metadata".to_string())
+        .or_insert_with(Value::object)
+        .as_object_mut()?
+        .entry("annotations".to_string())
+        .or_insert_with(Value::object)
+        .as_object_mut()
+}
+
 /// How kubectl formats a server error (`cmdutil.CheckErr`).
 pub fn format_api_error(e: &ApiError, source: Option<&(&'static str, String)>) -> String {
     if e.reason == Reason::Invalid && !e.details.causes.is_empty() {
@@ -259,6 +271,7 @@ impl<'p> Kubectl<'p> {
             "run" => cmd_pods::run(self, &rest).await,
             "logs" => cmd_pods::logs(self, &rest).await,
             "exec" => cmd_pods::exec(self, &rest).await,
+            "attach" => cmd_pods::attach(self, &rest).await,
             "label" => cmd_label::label(self, &rest).await,
             "annotate" => cmd_label::annotate(self, &rest).await,
             "scale" => cmd_workloads::scale(self, &rest).await,

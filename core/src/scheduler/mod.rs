@@ -66,7 +66,8 @@ pub struct Scheduler {
     seq: u64,
     next_start: usize,
     cycle_pending: bool,
-    flush_pending: bool,
+    /// When the planned flush of unschedulable pods runs.
+    flush_at: Option<Millis>,
     decisions: BTreeMap<ObjKey, Decision>,
     /// Attempts so far of pods moved back to the queue for a retry.
     pending_attempts: BTreeMap<ObjKey, u32>,
@@ -199,9 +200,12 @@ impl Scheduler {
         for w in self.unschedulable.values_mut() {
             w.kicked = true;
         }
-        if !self.flush_pending {
-            self.flush_pending = true;
-            timers.at(now + REACTION, Task::Scheduler(SchedTask::Flush));
+        // An earlier flush than the one planned (which may be minutes away,
+        // for pods that nothing had kicked yet).
+        let at = now + REACTION;
+        if self.flush_at.is_none_or(|t| t > at) {
+            self.flush_at = Some(at);
+            timers.at(at, Task::Scheduler(SchedTask::Flush));
         }
     }
 
@@ -217,8 +221,12 @@ impl Scheduler {
                 self.plan_flush(api.now(), timers);
             }
             SchedTask::Flush => {
-                self.flush_pending = false;
                 let now = api.now();
+                // A timer superseded by an earlier flush.
+                if self.flush_at != Some(now) {
+                    return;
+                }
+                self.flush_at = None;
                 let due: Vec<ObjKey> = self
                     .unschedulable
                     .iter()
@@ -247,7 +255,7 @@ impl Scheduler {
 
     /// Keeps one flush timer for the earliest retry due.
     fn plan_flush(&mut self, now: Millis, timers: &mut Timers) {
-        if self.flush_pending {
+        if self.flush_at.is_some() {
             return;
         }
         let next = self
@@ -262,8 +270,9 @@ impl Scheduler {
             })
             .min();
         if let Some(t) = next {
-            self.flush_pending = true;
-            timers.at(t.max(now + 1), Task::Scheduler(SchedTask::Flush));
+            let at = t.max(now + 1);
+            self.flush_at = Some(at);
+            timers.at(at, Task::Scheduler(SchedTask::Flush));
         }
     }
 
