@@ -112,14 +112,19 @@ def move_times(value, move):
     return value
 
 
+# Seconds of age added to every moved timestamp. kubectl truncates ages as
+# Podlab does and reads the clock only after its last answer, which on a
+# busy machine can be most of a second after the first: a small lead leaves
+# almost the whole second for that.
+LEAD = 0.05
+
+
 def to_wall_clock(sim_now, wall_now):
     """A move that gives every timestamp, read by kubectl at `wall_now`,
-    the whole seconds of age it has in the simulation and half a second
-    more: kubectl truncates ages as Podlab does, and the half second
-    absorbs the time kubectl takes to read the answer."""
+    the whole seconds of age it has in the simulation and LEAD more."""
     def move(t):
         age = (sim_now - t).total_seconds()
-        return wall_now - datetime.timedelta(seconds=math.floor(age) + 0.5)
+        return wall_now - datetime.timedelta(seconds=math.floor(age) + LEAD)
     return move
 
 
@@ -327,7 +332,7 @@ class Handler(BaseHTTPRequestHandler):
                 move = to_wall_clock(self.store.now, wall)
                 # What a whole-second time is moved by (see oracle.py).
                 whole_now = self.store.now.replace(microsecond=0)
-                self.store.delta = (wall - whole_now).total_seconds() - 0.5
+                self.store.delta = (wall - whole_now).total_seconds() - LEAD
             if move and body.get("kind") not in ("APIResourceList", "APIGroupList"):
                 body = move_times(body, move)
             data = json.dumps(body).encode()

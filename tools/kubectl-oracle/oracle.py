@@ -244,6 +244,9 @@ def main():
     ap.add_argument("--clock-ms", type=int, default=0,
                     help="milliseconds past Podlab's whole-second `date` to take as its now "
                          "(its commands take simulated milliseconds that `date` does not show)")
+    ap.add_argument("--retries", type=int, default=3,
+                    help="times to ask the real kubectl again when it differs (random map "
+                         "order, a slow run); 0 asks once")
     ap.add_argument("-q", action="store_true", help="only the summary and the differences")
     a = ap.parse_args()
 
@@ -295,15 +298,21 @@ def main():
             expected.append(f"$ {c[0]}\n{out}")
         for i, c in enumerate(compared):
             text = "\n".join(c)
-            if wants_exact_times(text):
-                want, want_rc = run_kubectl(c, a.kubectl, session_dir, home, exact_cfg)
-            else:
-                reset_clock(moved_port)
-                want, want_rc = run_kubectl(c, a.kubectl, session_dir, home, moved_cfg)
-                want = unmove_dates(want, served_delta(moved_port))
-            for port in (exact_port, moved_port):
-                want = want.replace(f"http://127.0.0.1:{port}", "<server>")
             got, got_rc = podlab_cmds[i] if i < len(podlab_cmds) else ("<no output>\n", None)
+            # kubectl walks Go maps (describe's ConfigMap data, secrets) in
+            # random order, and a slow run can cross a second: a command
+            # that differs is asked again before it counts as different.
+            for _ in range(1 + a.retries):
+                if wants_exact_times(text):
+                    want, want_rc = run_kubectl(c, a.kubectl, session_dir, home, exact_cfg)
+                else:
+                    reset_clock(moved_port)
+                    want, want_rc = run_kubectl(c, a.kubectl, session_dir, home, moved_cfg)
+                    want = unmove_dates(want, served_delta(moved_port))
+                for port in (exact_port, moved_port):
+                    want = want.replace(f"http://127.0.0.1:{port}", "<server>")
+                if got == want and got_rc == want_rc:
+                    break
             expected.append(f"$ {c[0]}\n{want}")
             if a.keep:
                 with open(os.path.join(work, f"{i:03}.kubectl"), "w") as f:
