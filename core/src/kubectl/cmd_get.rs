@@ -158,7 +158,13 @@ fn no_resources(q: &Query) -> String {
 
 pub async fn get(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     let f = k.parse("get", args, GET_FLAGS)?;
-    let format = k.output_format(f.get("output"), f.get("template"), true)?;
+    let mut format = k.output_format(f.get("output"), f.get("template"), true)?;
+    if let Format::CustomColumns(_, no_headers) = &mut format {
+        let from_file = f
+            .get("output")
+            .is_some_and(|o| o.starts_with("custom-columns-file"));
+        *no_headers = f.bool("no-headers") && !from_file;
+    }
     let q = k.query("get", &f).await?;
     for t in &q.targets {
         if let Err(e) = q.fields.check(t.kind) {

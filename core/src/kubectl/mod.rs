@@ -185,8 +185,10 @@ impl<'p> Kubectl<'p> {
     pub fn report(&mut self, e: Fail) -> i32 {
         match e {
             Fail::Msg(m) => {
-                let m = m.trim_end_matches('\n').to_string();
-                self.err(format!("error: {m}\n"));
+                // kubectl adds a newline only when the message lacks one,
+                // so messages that end in blank lines keep them.
+                let nl = if m.ends_with('\n') { "" } else { "\n" };
+                self.err(format!("error: {m}{nl}"));
                 1
             }
             Fail::Usage(cmd, m) => {

@@ -17,7 +17,9 @@ pub enum Format {
     Yaml,
     Name,
     JsonPath(String, bool),
-    CustomColumns(String),
+    /// The columns' spec, and whether `--no-headers` drops the header
+    /// (kubectl honours it for `custom-columns=`, not for a file).
+    CustomColumns(String, bool),
     GoTemplate(String),
 }
 
@@ -82,7 +84,7 @@ impl Kubectl<'_> {
                         "custom-columns format specified but no custom columns given".to_string(),
                     ));
                 }
-                Format::CustomColumns(spec)
+                Format::CustomColumns(spec, false)
             }
             "custom-columns-file" if tables => {
                 let path = arg.unwrap_or_default();
@@ -94,7 +96,7 @@ impl Kubectl<'_> {
                     .map(|c| format!("{}:{}", c.header, c.field_spec))
                     .collect::<Vec<_>>()
                     .join(",");
-                Format::CustomColumns(spec)
+                Format::CustomColumns(spec, false)
             }
             "go-template" | "template" => {
                 let t = arg.ok_or_else(|| {
@@ -143,8 +145,8 @@ impl Kubectl<'_> {
                     }
                 }
             }
-            Format::CustomColumns(spec) => {
-                let mut cc = CustomColumns::from_spec(spec, false).map_err(Fail::Msg)?;
+            Format::CustomColumns(spec, no_headers) => {
+                let mut cc = CustomColumns::from_spec(spec, *no_headers).map_err(Fail::Msg)?;
                 match cc.print(&doc) {
                     Ok(s) => self.out(s),
                     Err(e) => {
