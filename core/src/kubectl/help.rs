@@ -190,3 +190,148 @@ Use "kubectl options" for a list of global command-line options (applies to all 
         true,
     ),
 ];
+
+/// `kubectl <command> --help` for every command Podlab implements, as the
+/// real kubectl 1.32 prints it (written by
+/// `tools/kubectl-oracle/helptexts.py`): entries start with a line of the
+/// record separator and the command path.
+const COMMAND_HELP: &str = include_str!("help_texts.txt");
+
+fn command_entries() -> impl Iterator<Item = (&'static str, &'static str)> {
+    COMMAND_HELP
+        .split('\u{1e}')
+        .filter_map(|e| e.split_once('\n'))
+}
+
+/// The names a command answers to: its own and the `Aliases:` its help
+/// lists (`deployment, deploy`).
+fn answers_to(path: &str, text: &str, word: &str) -> bool {
+    if path.rsplit(' ').next() == Some(word) {
+        return true;
+    }
+    text.split_once("\nAliases:\n")
+        .and_then(|(_, rest)| rest.lines().next())
+        .is_some_and(|line| line.split(", ").any(|a| a == word))
+}
+
+/// The help of the deepest command that `cmd` and the words after it name
+/// (`create deploy web` is `create deployment`), stopping at the first
+/// flag; `None` when `cmd` has no help here.
+pub fn command_help(cmd: &str, rest: &[String]) -> Option<&'static str> {
+    let (mut path, mut text) = command_entries().find(|(p, _)| *p == cmd)?;
+    for word in rest {
+        if word.starts_with('-') {
+            break;
+        }
+        let deeper = command_entries().find(|(p, t)| {
+            p.strip_prefix(path)
+                .and_then(|r| r.strip_prefix(' '))
+                .is_some_and(|r| !r.contains(' '))
+                && answers_to(p, t, word)
+        });
+        match deeper {
+            Some((p, t)) => {
+                path = p;
+                text = t;
+            }
+            None => break,
+        }
+    }
+    Some(text)
+}
+
+/// Whether the arguments ask for help (`-h` or `--help` before any `--`).
+pub fn asks_for_help(args: &[String]) -> bool {
+    args.iter()
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--help" || a == "-h")
+}
+
+#[cfg(test)]
+mod help_tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn help_is_found_for_the_deepest_command_named() {
+        let cases: &[(&str, &str, &str, &str)] = &[
+            (
+                "a verb alone",
+                "get",
+                "--help",
+                "Display one or many resources.",
+            ),
+            (
+                "a verb with a resource",
+                "get",
+                "pods -h",
+                "Display one or many resources.",
+            ),
+            (
+                "a subcommand",
+                "create",
+                "deployment web --help",
+                "Create a deployment with the specified name.",
+            ),
+            (
+                "a subcommand by its alias",
+                "create",
+                "deploy --help",
+                "Create a deployment with the specified name.",
+            ),
+            (
+                "two levels down",
+                "create",
+                "secret generic -h",
+                "Create a secret based on a file, directory, or specified literal value.",
+            ),
+            (
+                "a group",
+                "rollout",
+                "--help",
+                "Manage the rollout of one or many resources.",
+            ),
+            (
+                "a group's subcommand",
+                "rollout",
+                "status deploy/web -h",
+                "Show the status of the rollout.",
+            ),
+            (
+                "words after a flag are values",
+                "create",
+                "-f deployment --help",
+                "Create a resource from a file or from stdin.",
+            ),
+        ];
+        for (name, cmd, rest, first) in cases {
+            let text = command_help(cmd, &words(rest)).unwrap_or_default();
+            assert!(
+                text.starts_with(first),
+                "{name}: {}",
+                text.lines().next().unwrap_or("")
+            );
+        }
+        assert_eq!(
+            command_help("frobnicate", &[]),
+            None,
+            "an unknown command has none"
+        );
+    }
+
+    #[test]
+    fn help_is_asked_for_only_before_a_double_dash() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("--help", "get pods --help", true),
+            ("-h", "logs -h web", true),
+            ("after --", "exec web -- ls -h", false),
+            ("none", "get pods", false),
+        ];
+        for (name, args, want) in cases {
+            assert_eq!(asks_for_help(&words(args)), *want, "{name}");
+        }
+    }
+}

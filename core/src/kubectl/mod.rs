@@ -263,6 +263,21 @@ impl<'p> Kubectl<'p> {
         };
         let mut rest: Vec<String> = globals;
         rest.extend(args[i + 1..].iter().cloned());
+        if cmd == "help" {
+            let words: Vec<String> = args[i + 1..].to_vec();
+            let text = match words.split_first() {
+                Some((c, more)) => help::command_help(c, more),
+                None => None,
+            };
+            self.out(text.unwrap_or(cmd_misc::ROOT_HELP));
+            return Ok(0);
+        }
+        if help::asks_for_help(&rest) {
+            if let Some(text) = help::command_help(cmd, &args[i + 1..]) {
+                self.out(text);
+                return Ok(0);
+            }
+        }
         match cmd.as_str() {
             "get" => cmd_get::get(self, &rest).await,
             "describe" => cmd_get::describe(self, &rest).await,
