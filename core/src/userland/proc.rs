@@ -622,10 +622,6 @@ pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bi
 /// A container: a filesystem, a process table and a clock.
 pub struct Machine {
     k: Rc<Kernel>,
-    /// The write end of the main process's stdin when the container keeps
-    /// stdin open (`stdin: true`): held for the machine's life, so a shell
-    /// there waits for input instead of reading end-of-file and exiting.
-    stdin: Option<PipeWriter>,
 }
 
 impl Drop for Machine {
@@ -667,7 +663,6 @@ impl Machine {
                 registry: config.registry,
                 dirty: Rc::new(Cell::new(false)),
             }),
-            stdin: None,
         }
     }
 
@@ -687,38 +682,37 @@ impl Machine {
     /// Starts the main process (pid 1, or the next pid after a restart) the
     /// way a container runtime does: `argv[0]` is looked up in `PATH`.
     pub fn start(&mut self, argv: Vec<String>, log: Output) -> Result<Pid, SpawnError> {
-        let fds = Fds::new(
-            Fd::Null,
-            Fd::Out(log.clone(), Stream::Stdout),
-            Fd::Out(log, Stream::Stderr),
-        );
-        let env = self.k.env.clone();
-        let cwd = self.k.working_dir.clone();
-        let pid = self.k.spawn_argv(0, argv, env, cwd, fds, false)?;
-        self.k.run();
-        Ok(pid)
+        self.start_attachable(argv, log, false, false)
+            .map(|(pid, _)| pid)
     }
 
-    /// Starts the main process of a container whose stdin stays open
-    /// (`stdin: true`), with a terminal when it has one (`tty: true`).
-    pub fn start_with_stdin(
+    /// Starts the main process with its stdin open (a container with
+    /// `stdin: true`): it reads what `kubectl attach -i` or `run -i` writes
+    /// through the returned writer, and sees end of input once every writer
+    /// is gone. `tty` gives it a terminal, as `tty: true` does.
+    pub fn start_attachable(
         &mut self,
         argv: Vec<String>,
         log: Output,
+        stdin: bool,
         tty: bool,
-    ) -> Result<Pid, SpawnError> {
-        let (r, w) = pipe(self.k.dirty.clone());
+    ) -> Result<(Pid, Option<PipeWriter>), SpawnError> {
+        let (stdin_fd, writer) = if stdin {
+            let (r, w) = pipe(self.k.dirty.clone());
+            (Fd::PipeR(r), Some(w))
+        } else {
+            (Fd::Null, None)
+        };
         let fds = Fds::new(
-            Fd::PipeR(r),
+            stdin_fd,
             Fd::Out(log.clone(), Stream::Stdout),
             Fd::Out(log, Stream::Stderr),
         );
         let env = self.k.env.clone();
         let cwd = self.k.working_dir.clone();
         let pid = self.k.spawn_argv(0, argv, env, cwd, fds, tty)?;
-        self.stdin = Some(w);
         self.k.run();
-        Ok(pid)
+        Ok((pid, writer))
     }
 
     /// Runs an extra process in the container (`kubectl exec`, probes, hooks).
