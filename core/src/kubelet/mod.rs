@@ -68,9 +68,6 @@ pub struct Kubelet {
     backoff: backoff::Backoff,
     image_backoff: backoff::Backoff,
     image_failed_at: BTreeMap<String, Millis>,
-    /// Images in the node's runtime, by normalized reference: a node starts
-    /// without user images and keeps what it pulled.
-    images: BTreeSet<String>,
     /// Pod IPs handed out from the node's /24 (.2 to .254).
     used_ips: BTreeSet<u8>,
     next_ip: u8,
@@ -87,7 +84,6 @@ impl Kubelet {
             backoff: backoff::Backoff::default(),
             image_backoff: backoff::Backoff::default(),
             image_failed_at: BTreeMap::new(),
-            images: BTreeSet::new(),
             used_ips: BTreeSet::new(),
             next_ip: 2,
         }

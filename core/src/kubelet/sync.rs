@@ -350,7 +350,7 @@ impl Kubelet {
                     self.retry_later(w, cx);
                     return;
                 }
-                Ok(img) if policy != PullPolicy::Always && self.images.contains(&img.reference) => {
+                Ok(img) if policy != PullPolicy::Always => {
                     self.event(
                         cx,
                         w,
@@ -513,7 +513,6 @@ impl Kubelet {
                     ),
                 );
                 self.image_failed_at.remove(&image_key);
-                self.images.insert(img.reference.clone());
                 w.ctrs[i].image = Some(img);
                 self.create_and_start(w, i, cx);
                 self.write_status(w, cx);
