@@ -68,6 +68,35 @@ spec:
     - containerPort: 80
 ";
 
+/// A Deployment of `replicas` pods that sleep, as `kubectl create deployment
+/// NAME --image=busybox:1.36 --replicas=N -- sleep 3600` writes it (the
+/// peer comparison runs the same one in webernetes).
+pub fn deployment(name: &str, replicas: u32) -> String {
+    format!(
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {name}
+  labels:
+    app: {name}
+spec:
+  replicas: {replicas}
+  selector:
+    matchLabels:
+      app: {name}
+  template:
+    metadata:
+      labels:
+        app: {name}
+    spec:
+      containers:
+      - name: app
+        image: busybox:1.36
+        command: [\"sleep\", \"3600\"]
+"
+    )
+}
+
 /// Creates `n` pods named `<prefix>-<i>` from a one-pod manifest, in one
 /// batch (no time passes between the creates).
 pub fn create_pods(c: &mut Cluster, manifest: &str, prefix: &str, n: usize) -> Result<(), String> {
@@ -87,7 +116,9 @@ pub fn create_pods(c: &mut Cluster, manifest: &str, prefix: &str, n: usize) -> R
 
 /// Pods in the Running phase, in all namespaces but `kube-system`.
 pub fn running_pods(c: &Cluster) -> usize {
-    user_pods(c).filter(|p| p.phase() == PodPhase::Running).count()
+    user_pods(c)
+        .filter(|p| p.phase() == PodPhase::Running)
+        .count()
 }
 
 /// Pods outside `kube-system`.
