@@ -63,8 +63,11 @@ pub fn kubectl_main(p: Proc) -> ProgramFuture {
 pub enum Fail {
     /// `error: <msg>`.
     Msg(String),
-    /// `error: <msg>` and `See 'kubectl <cmd> --help' for usage.`
+    /// A flag error: `error: <msg>` and `See 'kubectl <cmd> --help' for usage.`
     Usage(String, String),
+    /// A command's own usage error (`cmdutil.UsageErrorf`): `error: <msg>`
+    /// and `See 'kubectl <cmd> -h' for help and examples`.
+    UsageHelp(String, String),
     /// A server error, with the operation and source when kubectl adds them
     /// (`error when creating "x.yaml": …`).
     Api(ApiError, Option<(&'static str, String)>),
@@ -168,6 +171,12 @@ impl<'p> Kubectl<'p> {
                 ));
                 1
             }
+            Fail::UsageHelp(cmd, m) => {
+                self.err(format!(
+                    "error: {m}\nSee 'kubectl {cmd} -h' for help and examples\n"
+                ));
+                1
+            }
             Fail::Api(e, src) => {
                 let s = format_api_error(&e, src.as_ref());
                 self.err(s);
@@ -230,6 +239,7 @@ impl<'p> Kubectl<'p> {
             "run" => cmd_pods::run(self, &rest).await,
             "logs" => cmd_pods::logs(self, &rest).await,
             "exec" => cmd_pods::exec(self, &rest).await,
+            "attach" => cmd_pods::attach(self, &rest).await,
             "label" => cmd_label::label(self, &rest).await,
             "annotate" => cmd_label::annotate(self, &rest).await,
             "scale" => cmd_workloads::scale(self, &rest).await,

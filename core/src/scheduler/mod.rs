@@ -69,7 +69,8 @@ pub struct Scheduler {
     seq: u64,
     next_start: usize,
     cycle_pending: bool,
-    flush_pending: bool,
+    /// When the planned flush of unschedulable pods runs.
+    flush_at: Option<Millis>,
     decisions: BTreeMap<ObjKey, (u64, Decision)>,
     /// Decisions in the order they were made, for dropping the oldest.
     decision_order: VecDeque<(u64, ObjKey)>,
@@ -205,9 +206,12 @@ impl Scheduler {
         for w in self.unschedulable.values_mut() {
             w.kicked = true;
         }
-        if !self.flush_pending {
-            self.flush_pending = true;
-            timers.at(now + REACTION, Task::Scheduler(SchedTask::Flush));
+        // An earlier flush than the one planned (which may be minutes away,
+        // for pods that nothing had kicked yet).
+        let at = now + REACTION;
+        if self.flush_at.is_none_or(|t| t > at) {
+            self.flush_at = Some(at);
+            timers.at(at, Task::Scheduler(SchedTask::Flush));
         }
     }
 
@@ -223,8 +227,12 @@ impl Scheduler {
                 self.plan_flush(api.now(), timers);
             }
             SchedTask::Flush => {
-                self.flush_pending = false;
                 let now = api.now();
+                // A timer superseded by an earlier flush.
+                if self.flush_at != Some(now) {
+                    return;
+                }
+                self.flush_at = None;
                 let due: Vec<ObjKey> = self
                     .unschedulable
                     .iter()
@@ -253,7 +261,7 @@ impl Scheduler {
 
     /// Keeps one flush timer for the earliest retry due.
     fn plan_flush(&mut self, now: Millis, timers: &mut Timers) {
-        if self.flush_pending {
+        if self.flush_at.is_some() {
             return;
         }
         let next = self
@@ -268,8 +276,9 @@ impl Scheduler {
             })
             .min();
         if let Some(t) = next {
-            self.flush_pending = true;
-            timers.at(t.max(now + 1), Task::Scheduler(SchedTask::Flush));
+            let at = t.max(now + 1);
+            self.flush_at = Some(at);
+            timers.at(at, Task::Scheduler(SchedTask::Flush));
         }
     }
 

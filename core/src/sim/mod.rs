@@ -327,6 +327,37 @@ impl Cluster {
         Ok(handle)
     }
 
+    /// Whether a process exec'd in a container (and its children) waits for
+    /// input, so an interactive `kubectl exec` should wait for the user.
+    pub fn exec_waits_for_input(
+        &mut self,
+        node: &str,
+        uid: &str,
+        container: &str,
+        pid: crate::userland::Pid,
+    ) -> bool {
+        self.kubelets
+            .get_mut(node)
+            .and_then(|k| k.machine_mut(uid, container))
+            .is_none_or(|m| m.waits_for_input(pid))
+    }
+
+    /// Lets a pod's containers react to input written to them.
+    pub fn poke_pod(&mut self, node: &str, uid: &str) {
+        let Some(k) = self.kubelets.get_mut(node) else {
+            return;
+        };
+        let mut cx = Cx {
+            api: &mut self.api,
+            timers: &mut self.timers,
+            catalog: &mut self.catalog,
+            net: &self.network,
+            storage: &mut self.storage,
+        };
+        k.poke(uid, &mut cx);
+        self.dispatch();
+    }
+
     /// The exit status of an exec'd process once it ended; a container
     /// that stopped meanwhile took the process with it (SIGKILL).
     pub fn exec_status(
