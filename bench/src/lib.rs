@@ -221,3 +221,61 @@ pub fn probe_cluster(pods: usize) -> Result<Cluster, String> {
     }
     Err("the probe pods never became ready".to_string())
 }
+
+/// Whether a Deployment's rollout is complete, as `kubectl rollout status`
+/// judges it: the controller saw the latest generation and every replica
+/// is updated and available, with no old ones left.
+pub fn rollout_complete(c: &Cluster, name: &str) -> bool {
+    use podlab_core::api::apps::Deployment;
+    let Some(d) = c.api().store.get::<Deployment>("default", name) else {
+        return false;
+    };
+    let want = d.spec.replicas.unwrap_or(1);
+    let s = &d.status;
+    s.observed_generation >= d.metadata.generation.unwrap_or(0)
+        && s.updated_replicas == want
+        && s.replicas == want
+        && s.available_replicas == want
+}
+
+/// Advances simulated time in steps of `step_ms` until the Deployment's
+/// rollout is complete; the simulated milliseconds it took.
+pub fn until_rolled_out(c: &mut Cluster, name: &str, step_ms: i64) -> Option<i64> {
+    let start = c.now();
+    while c.now() - start < SIM_LIMIT_MS {
+        if rollout_complete(c, name) {
+            return Some(c.now() - start);
+        }
+        c.advance_by(step_ms);
+    }
+    None
+}
+
+/// Changes a Deployment's pod template (a new environment variable), as
+/// `kubectl set env deployment/NAME ROUND=<n>` does, starting a rollout.
+pub fn touch_template(c: &mut Cluster, name: &str, round: u32) -> Result<(), String> {
+    use podlab_core::api::apps::Deployment;
+    use podlab_core::api::corev1::EnvVar;
+    let mut d = (**c
+        .api()
+        .store
+        .get::<Deployment>("default", name)
+        .ok_or("no such deployment")?)
+    .clone();
+    let ctr = d
+        .spec
+        .template
+        .spec
+        .containers
+        .first_mut()
+        .ok_or("no container")?;
+    ctr.env.push(EnvVar {
+        name: "ROUND".to_string(),
+        value: round.to_string(),
+        ..Default::default()
+    });
+    c.api_mut()
+        .update(d, &WriteOptions::default())
+        .map(|_| ())
+        .map_err(|e| format!("{e:?}"))
+}

@@ -177,6 +177,79 @@ fn footprint(scale: f64) -> Result<(), String> {
     Ok(())
 }
 
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs.get(xs.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// The peer comparison's workload, natively: a 1,000-replica Deployment on
+/// 10 nodes until every pod runs; median of three after a warm-up.
+fn peer() -> Result<(), String> {
+    let run = |replicas: u32| -> Result<(f64, i64), String> {
+        let mut c = w::cluster(10, 110);
+        let t = Instant::now();
+        w::create(&mut c, &w::deployment("web", replicas))?;
+        let sim = w::until_running(&mut c, replicas as usize, 100).ok_or("pods never all ran")?;
+        Ok((secs(t) * 1e3, sim))
+    };
+    run(10)?;
+    let mut walls = Vec::new();
+    let mut sim = 0;
+    for _ in 0..3 {
+        let (wall, s) = run(1_000)?;
+        walls.push(wall);
+        sim = s;
+    }
+    report(
+        "1000-replica Deployment, 10 nodes, to Running",
+        format!(
+            "median {:.1} ms wall (runs {}), {:.1} s simulated",
+            median(walls.clone()),
+            walls
+                .iter()
+                .map(|w| format!("{w:.1}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            sim as f64 / 1e3
+        ),
+    );
+    Ok(())
+}
+
+/// 150,000 replicas on 5,000 nodes until the Deployment is Available.
+fn deploy(scale: f64) -> Result<(), String> {
+    let nodes = scaled(5_000, scale);
+    let n = scaled(150_000, scale) as u32;
+    let mut c = w::cluster(nodes as u32, 110);
+    let t = Instant::now();
+    w::create(&mut c, &w::deployment("web", n))?;
+    let sim = w::until_rolled_out(&mut c, "web", 1_000).ok_or("never available")?;
+    report(
+        &format!("{n}-replica Deployment on {nodes} nodes, Available"),
+        format!("{:.2} s wall, {:.1} s simulated", secs(t), sim as f64 / 1e3),
+    );
+    Ok(())
+}
+
+/// A rolling update of a 10,000-replica Deployment (default strategy:
+/// 25% surge, 25% unavailable) to completion.
+fn rolling(scale: f64) -> Result<(), String> {
+    let n = scaled(10_000, scale) as u32;
+    // Room for the surge: 125% of the replicas at 110 pods per node.
+    let nodes = (n as usize * 5 / 4).div_ceil(100).max(2);
+    let mut c = w::cluster(nodes as u32, 110);
+    w::create(&mut c, &w::deployment("web", n))?;
+    w::until_rolled_out(&mut c, "web", 1_000).ok_or("never available")?;
+    let t = Instant::now();
+    w::touch_template(&mut c, "web", 1)?;
+    let sim = w::until_rolled_out(&mut c, "web", 1_000).ok_or("rollout never completed")?;
+    report(
+        &format!("rolling update of {n} replicas on {nodes} nodes"),
+        format!("{:.2} s wall, {:.1} s simulated", secs(t), sim as f64 / 1e3),
+    );
+    Ok(())
+}
+
 fn main() {
     let mut scale = 1.0;
     let mut scenarios = Vec::new();
@@ -189,7 +262,7 @@ fn main() {
         }
     }
     if scenarios.is_empty() {
-        scenarios = ["probes", "pods"].map(String::from).to_vec();
+        scenarios = ["probes", "peer", "pods", "deploy", "rolling"].map(String::from).to_vec();
     }
     let mut failed = false;
     for s in &scenarios {
@@ -197,6 +270,9 @@ fn main() {
             "pods" => pods(scale),
             "probes" => probes(),
             "footprint" => footprint(scale),
+            "peer" => peer(),
+            "deploy" => deploy(scale),
+            "rolling" => rolling(scale),
             other => Err(format!("unknown scenario {other}")),
         };
         if let Err(e) = r {

@@ -77,7 +77,7 @@ impl Meta {
 #[derive(Clone, Debug)]
 pub struct Dir {
     pub meta: Meta,
-    pub entries: BTreeMap<String, Node>,
+    pub entries: BTreeMap<Rc<str>, Node>,
 }
 
 #[derive(Clone, Debug)]
@@ -312,18 +312,18 @@ impl ImageBuilder {
                 let Node::Dir(d) = cur else { return self };
                 cur = Rc::make_mut(d)
                     .entries
-                    .entry(p.clone())
+                    .entry(Rc::from(p.as_str()))
                     .or_insert_with(|| Node::empty_dir(Meta::root(0o755)));
             }
             if let Node::Dir(d) = cur {
                 let entries = &mut Rc::make_mut(d).entries;
                 // Re-declaring a directory keeps its contents and takes the new mode.
-                match (entries.get_mut(last), &node) {
+                match (entries.get_mut(last.as_str()), &node) {
                     (Some(existing @ Node::Dir(_)), Node::Dir(_)) => {
                         *existing.meta_mut() = node.meta();
                     }
                     _ => {
-                        entries.insert(last.clone(), node);
+                        entries.insert(Rc::from(last.as_str()), node);
                     }
                 }
             }
@@ -487,17 +487,17 @@ impl Fs {
                 let Node::Dir(d) = cur else { break };
                 cur = Rc::make_mut(d)
                     .entries
-                    .entry(p.clone())
+                    .entry(Rc::from(p.as_str()))
                     .or_insert_with(|| Node::empty_dir(Meta::root(0o755)));
             }
             if let Node::Dir(d) = cur {
-                if !d.entries.contains_key(last) {
+                if !d.entries.contains_key(last.as_str()) {
                     let stub = if is_file {
                         Node::file(Meta::root(0o644), Vec::new())
                     } else {
                         Node::empty_dir(Meta::root(0o755))
                     };
-                    Rc::make_mut(d).entries.insert(last.clone(), stub);
+                    Rc::make_mut(d).entries.insert(Rc::from(last.as_str()), stub);
                 }
             }
         }
@@ -614,9 +614,9 @@ impl Fs {
                 let mut out: Vec<(String, Stat)> = Vec::new();
                 for name in d.entries.keys() {
                     let mut child = comps.clone();
-                    child.push(name.clone());
+                    child.push(name.to_string());
                     if let Some(n) = self.node_at(&child) {
-                        out.push((name.clone(), n.stat()));
+                        out.push((name.to_string(), n.stat()));
                     }
                 }
                 Ok(out)
@@ -683,7 +683,7 @@ impl Fs {
             }
         }
         self.with_parent(&comps, |dir, name| {
-            let entry = dir.entries.entry(name.to_string()).or_insert_with(|| {
+            let entry = dir.entries.entry(Rc::from(name)).or_insert_with(|| {
                 Node::file(
                     Meta {
                         mtime: now,
@@ -752,7 +752,7 @@ impl Fs {
         }
         self.with_parent(&comps, |dir, name| {
             dir.entries.insert(
-                name.to_string(),
+                Rc::from(name),
                 Node::empty_dir(Meta {
                     mtime: now,
                     ..Meta::root(mode)
@@ -821,7 +821,7 @@ impl Fs {
             _ => {}
         }
         self.with_parent(&dst, |dir, name| {
-            dir.entries.insert(name.to_string(), node);
+            dir.entries.insert(Rc::from(name), node);
             Ok(())
         })?;
         self.with_parent(&src, |dir, name| {
@@ -844,7 +844,7 @@ impl Fs {
             return Err(FsError::IsDir);
         }
         self.with_parent(&dst, |dir, name| {
-            dir.entries.insert(name.to_string(), node);
+            dir.entries.insert(Rc::from(name), node);
             Ok(())
         })
     }
@@ -862,7 +862,7 @@ impl Fs {
         }
         self.with_parent(&comps, |dir, name| {
             dir.entries.insert(
-                name.to_string(),
+                Rc::from(name),
                 Node::Link(Rc::new(Link {
                     meta: Meta {
                         mtime: now,
@@ -910,7 +910,7 @@ fn dir_mut<'a>(root: &'a mut Node, rel: &[String]) -> Result<&'a mut Dir, FsErro
         };
         cur = Rc::make_mut(d)
             .entries
-            .get_mut(c)
+            .get_mut(c.as_str())
             .ok_or(FsError::NotFound)?;
     }
     match cur {
