@@ -3,7 +3,11 @@
 //! keys and remember why each key was queued.
 
 pub mod daemonset;
+pub mod deployment;
+pub mod gc;
 pub mod history;
+pub mod namespace;
+pub mod replicaset;
 pub mod serviceaccount;
 pub mod statefulset;
 pub mod volume;
@@ -25,6 +29,10 @@ pub enum CtrlId {
     LocalPathProvisioner,
     PvcProtection,
     PvProtection,
+    ReplicaSet,
+    Deployment,
+    GarbageCollector,
+    Namespace,
 }
 
 impl CtrlId {
@@ -38,6 +46,10 @@ impl CtrlId {
             CtrlId::LocalPathProvisioner => "local-path-provisioner",
             CtrlId::PvcProtection => "pvc-protection-controller",
             CtrlId::PvProtection => "pv-protection-controller",
+            CtrlId::ReplicaSet => "replicaset-controller",
+            CtrlId::Deployment => "deployment-controller",
+            CtrlId::GarbageCollector => "garbage-collector-controller",
+            CtrlId::Namespace => "namespace-controller",
         }
     }
 }
@@ -115,6 +127,10 @@ impl Manager {
             Box::new(volume::LocalPathProvisioner::new()),
             Box::new(volume::PvcProtection),
             Box::new(volume::PvProtection),
+            Box::new(replicaset::ReplicaSets::new()),
+            Box::new(deployment::Deployments::new()),
+            Box::new(gc::GarbageCollector::new()),
+            Box::new(namespace::Namespaces::new()),
         ];
         Manager {
             queues: controllers
