@@ -97,6 +97,20 @@ spec:
     )
 }
 
+/// A single-container pod that only sleeps: the least a pod can be.
+pub const SLEEP_POD: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: template
+  labels:
+    app: sleep
+spec:
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: [\"sleep\", \"3600\"]
+";
+
 /// Creates `n` pods named `<prefix>-<i>` from a one-pod manifest, in one
 /// batch (no time passes between the creates).
 pub fn create_pods(c: &mut Cluster, manifest: &str, prefix: &str, n: usize) -> Result<(), String> {

@@ -61,9 +61,9 @@ fn scaled(n: usize, scale: f64) -> usize {
     ((n as f64 * scale).round() as usize).max(1)
 }
 
-/// 5,000 nodes, 150,000 single-container pods created in one batch, until
+/// 5,000 nodes, 150,000 single-container pods (`manifest`) created in one batch, until
 /// all run; then an idle simulated minute, to show nothing polls.
-fn pods(scale: f64) -> Result<(), String> {
+fn pods(scale: f64, manifest: &str) -> Result<(), String> {
     let nodes = scaled(5_000, scale);
     let n = scaled(150_000, scale);
     let t = Instant::now();
@@ -74,7 +74,7 @@ fn pods(scale: f64) -> Result<(), String> {
     );
     let before = live();
     let t = Instant::now();
-    w::create_pods(&mut c, w::NGINX_POD, "web", n)?;
+    w::create_pods(&mut c, manifest, "web", n)?;
     let created = secs(t);
     let sim = w::until_running(&mut c, n, 1_000).ok_or("pods never all ran")?;
     let total = secs(t);
@@ -131,14 +131,14 @@ fn probes() -> Result<(), String> {
 
 /// Where a running pod's bytes go: the pod objects, their events, and the
 /// rest (kubelet, containers, indexes), at a scale that fits any machine.
-fn footprint(scale: f64) -> Result<(), String> {
+fn footprint(scale: f64, manifest: &str) -> Result<(), String> {
     use podlab_core::api::corev1::{Event, Pod};
     let nodes = scaled(5_000, scale);
     let n = scaled(150_000, scale);
     let mut c = w::cluster(nodes as u32, 110);
     c.advance_by(0);
     let b0 = live();
-    w::create_pods(&mut c, w::NGINX_POD, "web", n)?;
+    w::create_pods(&mut c, manifest, "web", n)?;
     let b1 = live();
     w::until_running(&mut c, n, 1_000).ok_or("pods never all ran")?;
     let b2 = live();
@@ -262,14 +262,18 @@ fn main() {
         }
     }
     if scenarios.is_empty() {
-        scenarios = ["probes", "peer", "pods", "deploy", "rolling"].map(String::from).to_vec();
+        scenarios = ["probes", "peer", "pods", "deploy", "rolling"]
+            .map(String::from)
+            .to_vec();
     }
     let mut failed = false;
     for s in &scenarios {
         let r = match s.as_str() {
-            "pods" => pods(scale),
+            "pods" => pods(scale, w::SLEEP_POD),
+            "pods-nginx" => pods(scale, w::NGINX_POD),
             "probes" => probes(),
-            "footprint" => footprint(scale),
+            "footprint" => footprint(scale, w::SLEEP_POD),
+            "footprint-nginx" => footprint(scale, w::NGINX_POD),
             "peer" => peer(),
             "deploy" => deploy(scale),
             "rolling" => rolling(scale),

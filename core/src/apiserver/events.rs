@@ -170,10 +170,9 @@ impl ApiServer {
             }
             bucket.tokens -= 1.0;
         }
-        let (action, instance) = source
-            .new_api
-            .as_ref()
-            .map_or(("", ""), |n| (n.action.as_str(), n.reporting_instance.as_str()));
+        let (action, instance) = source.new_api.as_ref().map_or(("", ""), |n| {
+            (n.action.as_str(), n.reporting_instance.as_str())
+        });
         let key = Digest::of(&[
             &source.component,
             &source.host,

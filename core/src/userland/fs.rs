@@ -422,10 +422,11 @@ struct Mount {
 }
 
 /// Where a canonical path lives: the root tree or one mount, plus the path
-/// inside it.
-enum Place {
-    Root(Vec<String>),
-    Mount(usize, Vec<String>),
+/// inside it (borrowed: path resolution asks this for every prefix of
+/// every path).
+enum Place<'a> {
+    Root(&'a [String]),
+    Mount(usize, &'a [String]),
 }
 
 /// One machine's view: the copy-on-write root plus its mounts.
@@ -497,7 +498,9 @@ impl Fs {
                     } else {
                         Node::empty_dir(Meta::root(0o755))
                     };
-                    Rc::make_mut(d).entries.insert(Rc::from(last.as_str()), stub);
+                    Rc::make_mut(d)
+                        .entries
+                        .insert(Rc::from(last.as_str()), stub);
                 }
             }
         }
@@ -511,21 +514,21 @@ impl Fs {
         self.mounts.sort_by_key(|m| std::cmp::Reverse(m.at.len()));
     }
 
-    fn place(&self, comps: &[String]) -> Place {
+    fn place<'a>(&self, comps: &'a [String]) -> Place<'a> {
         for (i, m) in self.mounts.iter().enumerate() {
-            if comps.len() >= m.at.len() && comps[..m.at.len()] == m.at[..] {
-                return Place::Mount(i, comps[m.at.len()..].to_vec());
+            if let Some(rest) = comps.strip_prefix(&m.at[..]) {
+                return Place::Mount(i, rest);
             }
         }
-        Place::Root(comps.to_vec())
+        Place::Root(comps)
     }
 
     fn node_at(&self, comps: &[String]) -> Option<Node> {
         match self.place(comps) {
-            Place::Root(rel) => walk(&self.root, &rel).cloned(),
+            Place::Root(rel) => walk(&self.root, rel).cloned(),
             Place::Mount(i, rel) => {
                 let tree = self.mounts[i].volume.tree.borrow();
-                walk(&tree, &rel).cloned()
+                walk(&tree, rel).cloned()
             }
         }
     }
@@ -639,13 +642,13 @@ impl Fs {
             return Err(FsError::Busy);
         }
         match self.place(parent) {
-            Place::Root(rel) => f(dir_mut(&mut self.root, &rel)?, name),
+            Place::Root(rel) => f(dir_mut(&mut self.root, rel)?, name),
             Place::Mount(i, rel) => {
                 if self.mounts[i].read_only {
                     return Err(FsError::ReadOnly);
                 }
                 let mut tree = self.mounts[i].volume.tree.borrow_mut();
-                f(dir_mut(&mut tree, &rel)?, name)
+                f(dir_mut(&mut tree, rel)?, name)
             }
         }
     }
