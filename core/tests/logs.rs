@@ -88,3 +88,43 @@ fn attach_streams_new_output_until_the_container_exits() {
         "error: at least 1 argument is required for attach\n"
     );
 }
+
+#[test]
+fn get_watch_prints_changes_in_the_columns_of_the_first_table() {
+    let mut s = Session::new(Cluster::new(ClusterConfig::default()));
+    s.run("kubectl run x --image=busybox --restart=Never -- sleep 5");
+    let got = out(&s.run("kubectl get pods -w"));
+    let lines: Vec<&str> = got.lines().collect();
+    assert_eq!(lines[0], "NAME   READY   STATUS    RESTARTS   AGE", "{got}");
+    assert_eq!(lines[1], "x      0/1     Pending   0          0s", "{got}");
+    // A wider cell widens its column from then on; earlier lines stay.
+    let creating = lines
+        .iter()
+        .position(|l| l.contains("ContainerCreating"))
+        .expect("ContainerCreating");
+    assert_eq!(
+        lines[creating],
+        "x      0/1     ContainerCreating   0          0s"
+    );
+    assert!(
+        lines[creating + 1..]
+            .iter()
+            .all(|l| l.starts_with("x      ") && l.len() >= 45),
+        "{got}"
+    );
+    assert!(
+        got.contains("x      0/1     Completed           0          6s\n"),
+        "{got}"
+    );
+}
+
+#[test]
+fn get_watch_shows_a_deleted_pod_terminating() {
+    let mut s = Session::new(Cluster::new(ClusterConfig::default()));
+    s.run("kubectl create deployment web --image=nginx:1.27 --replicas=2");
+    s.run("sleep 5");
+    s.run("kubectl scale deploy web --replicas=1");
+    let got = out(&s.run("kubectl get pods -w --request-timeout=5s"));
+    assert!(got.contains("Terminating"), "{got}");
+    assert_eq!(got.lines().filter(|l| l.starts_with("NAME")).count(), 1);
+}

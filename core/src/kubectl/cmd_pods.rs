@@ -621,7 +621,7 @@ async fn follow_logs(
             let end = at + ch.data.len();
             if end > shown {
                 let from = shown.saturating_sub(at);
-                k.out(String::from_utf8_lossy(&ch.data[from..]).into_owned());
+                k.out(String::from_utf8_lossy(&ch.data[from..]));
                 shown = end;
                 quiet_since = k.cluster().clock();
             }

@@ -92,6 +92,18 @@ pub struct Kubectl<'p> {
     pending: Vec<(Stream, String)>,
 }
 
+/// An object's `metadata.annotations`, created when missing.
+pub(crate) fn annotations_mut(v: &mut crate::value::Value) -> Option<&mut crate::value::Map> {
+    use crate::value::Value;
+    v.as_object_mut()?
+        .entry("metadata".to_string())
+        .or_insert_with(Value::object)
+        .as_object_mut()?
+        .entry("annotations".to_string())
+        .or_insert_with(Value::object)
+        .as_object_mut()
+}
+
 /// How kubectl formats a server error (`cmdutil.CheckErr`).
 pub fn format_api_error(e: &ApiError, source: Option<&(&'static str, String)>) -> String {
     if e.reason == Reason::Invalid && !e.details.causes.is_empty() {
