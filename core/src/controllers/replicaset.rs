@@ -1203,7 +1203,9 @@ mod tests {
         let by_value = |a: &i32, b: &i32| a < b;
         // Rock-paper-scissors: every element beats another one.
         let cyclic = |a: &i32, b: &i32| (a + 1) % 3 == *b;
-        let cases: [(&str, Vec<i32>, Option<Vec<i32>>); 4] = [
+        // The expected order, or `None` where only the elements are checked.
+        type Case = (&'static str, Vec<i32>, Option<Vec<i32>>);
+        let cases: [Case; 4] = [
             ("an empty list stays empty", vec![], Some(vec![])),
             (
                 "values come out ascending",
