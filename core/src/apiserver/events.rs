@@ -97,20 +97,39 @@ struct Bucket {
     at: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct DedupKey {
-    source: Source,
-    object: (String, String, String, String, String, String),
-    type_: EventType,
-    reason: String,
-    message: String,
+/// A 128-bit digest of the fields that identify a repeat (client-go joins
+/// them into a string key). Every pod leaves several entries here, so the
+/// fields are not kept; two independent 64-bit hashes make a false match
+/// practically impossible.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Digest(u64, u64);
+
+impl Digest {
+    fn of(parts: &[&str]) -> Digest {
+        let mut a: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut b: u64 = 0x9e37_79b9_7f4a_7c15;
+        for part in parts {
+            // The length first, so field boundaries cannot shift.
+            for byte in (part.len() as u64)
+                .to_le_bytes()
+                .iter()
+                .chain(part.as_bytes())
+            {
+                a = (a ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3);
+                b = (b.rotate_left(5) ^ u64::from(*byte)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+            }
+        }
+        Digest(a, b ^ (b >> 33))
+    }
 }
 
 /// Correlation state.
 #[derive(Default)]
 pub struct Recorder {
-    buckets: BTreeMap<(String, String, String), Bucket>,
-    seen: BTreeMap<DedupKey, (String, String)>,
+    /// Spam-filter token buckets by source and object.
+    buckets: BTreeMap<Digest, Bucket>,
+    /// The event each repeatable key was recorded as: (namespace, name).
+    seen: BTreeMap<Digest, (String, String)>,
     /// Makes names unique when two events share a millisecond.
     serial: u64,
     /// Components can be told not to record (benchmarks).
@@ -132,11 +151,14 @@ impl ApiServer {
         }
         let now = self.now();
         if source.new_api.is_none() {
-            let bucket_key = (
-                format!("{}/{}", source.component, source.host),
-                involved.namespace.clone(),
-                format!("{}/{}/{}", involved.kind, involved.name, involved.uid),
-            );
+            let bucket_key = Digest::of(&[
+                &source.component,
+                &source.host,
+                &involved.namespace,
+                &involved.kind,
+                &involved.name,
+                &involved.uid,
+            ]);
             let bucket = self.recorder.buckets.entry(bucket_key).or_insert(Bucket {
                 tokens: BURST,
                 at: now,
@@ -148,20 +170,25 @@ impl ApiServer {
             }
             bucket.tokens -= 1.0;
         }
-        let key = DedupKey {
-            source: source.clone(),
-            object: (
-                involved.kind.clone(),
-                involved.namespace.clone(),
-                involved.name.clone(),
-                involved.field_path.clone(),
-                involved.uid.clone(),
-                involved.api_version.clone(),
-            ),
-            type_,
-            reason: reason.to_string(),
-            message: message.clone(),
-        };
+        let (action, instance) = source.new_api.as_ref().map_or(("", ""), |n| {
+            (n.action.as_str(), n.reporting_instance.as_str())
+        });
+        let key = Digest::of(&[
+            &source.component,
+            &source.host,
+            if source.new_api.is_some() { "new" } else { "" },
+            action,
+            instance,
+            &involved.kind,
+            &involved.namespace,
+            &involved.name,
+            &involved.field_path,
+            &involved.uid,
+            &involved.api_version,
+            type_.as_str(),
+            reason,
+            &message,
+        ]);
         let time = self.time();
         if let Some((ns, name)) = self.recorder.seen.get(&key).cloned() {
             if let Some(existing) = self.store.get::<Event>(&ns, &name).cloned() {
@@ -236,5 +263,40 @@ impl ApiServer {
     /// Stops recording events (for benchmarks that measure the rest).
     pub fn set_events_enabled(&mut self, on: bool) {
         self.recorder.disabled = !on;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digests_tell_keys_apart() {
+        let base = Digest::of(&["kubelet", "node01", "Pod", "web", "BackOff"]);
+        let cases: [(&str, &[&str], bool); 4] = [
+            (
+                "the same fields give the same digest",
+                &["kubelet", "node01", "Pod", "web", "BackOff"],
+                true,
+            ),
+            (
+                "another reason is another key",
+                &["kubelet", "node01", "Pod", "web", "Pulled"],
+                false,
+            ),
+            (
+                "text moved across a field boundary is another key",
+                &["kubelet", "node0", "1Pod", "web", "BackOff"],
+                false,
+            ),
+            (
+                "an empty field still counts",
+                &["kubelet", "node01", "Pod", "web", "BackOff", ""],
+                false,
+            ),
+        ];
+        for (name, parts, same) in cases {
+            assert_eq!(Digest::of(parts) == base, same, "{name}");
+        }
     }
 }

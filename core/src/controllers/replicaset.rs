@@ -11,7 +11,6 @@
 //! Deployment controller.
 
 use std::cell::RefCell;
-use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -267,18 +266,55 @@ pub fn pods_to_delete(
             *on_node.entry(p.spec.node_name.as_str()).or_default() += 1;
         }
         let rank = |p: &Pod| on_node.get(p.spec.node_name.as_str()).copied().unwrap_or(0);
-        pods.sort_by(|a, b| {
-            if delete_before(a, rank(a), b, rank(b), now_ms) {
-                Ordering::Less
-            } else if delete_before(b, rank(b), a, rank(a), now_ms) {
-                Ordering::Greater
-            } else {
-                Ordering::Equal
-            }
+        merge_sort_by(&mut pods, |a, b| {
+            delete_before(a, rank(a), b, rank(b), now_ms)
         });
     }
     pods.truncate(count);
     pods
+}
+
+/// A stable sort by `less` that tolerates an order that is not total: the
+/// ranking above is not transitive (ages in one log-scale bucket are ordered
+/// by uid, equal ages fall through to later rules), which Go's sort accepts
+/// and the standard library's sort may answer with a panic.
+fn merge_sort_by<T: Clone>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    let n = v.len();
+    let mut buf = v.to_vec();
+    let mut width = 1;
+    while width < n {
+        let mut start = 0;
+        while start < n {
+            let mid = (start + width).min(n);
+            let end = (start + 2 * width).min(n);
+            let (left, right) = (&v[start..mid], &v[mid..end]);
+            let (mut i, mut j) = (0, 0);
+            for slot in &mut buf[start..end] {
+                // Right first only when strictly less, which keeps it stable.
+                let take_right = match (left.get(i), right.get(j)) {
+                    (Some(l), Some(r)) => less(r, l),
+                    (None, _) => true,
+                    (Some(_), None) => false,
+                };
+                let next = if take_right {
+                    right.get(j)
+                } else {
+                    left.get(i)
+                };
+                if let Some(x) = next {
+                    *slot = x.clone();
+                }
+                if take_right {
+                    j += 1;
+                } else {
+                    i += 1;
+                }
+            }
+            start = end;
+        }
+        v.clone_from_slice(&buf);
+        width = width.saturating_mul(2);
+    }
 }
 
 /// Whether a create failed only because the namespace is going away (no
@@ -1159,6 +1195,49 @@ mod tests {
         ];
         for (name, min_ready, want) in cases {
             assert_eq!(is_pod_available(&p, min_ready, NOW), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn ranking_sort_orders_and_survives_an_order_that_is_not_total() {
+        let by_value = |a: &i32, b: &i32| a < b;
+        // Rock-paper-scissors: every element beats another one.
+        let cyclic = |a: &i32, b: &i32| (a + 1) % 3 == *b;
+        // The expected order, or `None` where only the elements are checked.
+        type Case = (&'static str, Vec<i32>, Option<Vec<i32>>);
+        let cases: [Case; 4] = [
+            ("an empty list stays empty", vec![], Some(vec![])),
+            (
+                "values come out ascending",
+                vec![5, 1, 4, 2, 3, 0],
+                Some(vec![0, 1, 2, 3, 4, 5]),
+            ),
+            (
+                "equal values keep their order",
+                vec![2, 1, 2, 1],
+                Some(vec![1, 1, 2, 2]),
+            ),
+            (
+                "a cyclic order neither panics nor loses elements",
+                (0..300).map(|i| i % 3).collect(),
+                None,
+            ),
+        ];
+        for (name, input, want) in cases {
+            let mut v = input.clone();
+            match &want {
+                Some(w) => {
+                    merge_sort_by(&mut v, by_value);
+                    assert_eq!(&v, w, "{name}");
+                }
+                None => {
+                    merge_sort_by(&mut v, cyclic);
+                    let (mut a, mut b) = (v.clone(), input.clone());
+                    a.sort();
+                    b.sort();
+                    assert_eq!(a, b, "{name}");
+                }
+            }
         }
     }
 }

@@ -5,7 +5,7 @@
 mod cache;
 pub mod plugins;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
 
 use crate::api::corev1::{Node, Pod, PodCondition};
@@ -22,6 +22,9 @@ const REACTION: Millis = 20;
 const MAX_UNSCHEDULABLE: Millis = 5 * 60_000;
 const INITIAL_BACKOFF: Millis = 1_000;
 const MAX_BACKOFF: Millis = 10_000;
+/// Decisions kept for the UI: the latest attempts only, so a big cluster's
+/// memory does not grow with every pod ever placed.
+const MAX_DECISIONS: usize = 1_024;
 
 /// What the scheduler decided for one node.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,7 +71,9 @@ pub struct Scheduler {
     cycle_pending: bool,
     /// When the planned flush of unschedulable pods runs.
     flush_at: Option<Millis>,
-    decisions: BTreeMap<ObjKey, Decision>,
+    decisions: BTreeMap<ObjKey, (u64, Decision)>,
+    /// Decisions in the order they were made, for dropping the oldest.
+    decision_order: VecDeque<(u64, ObjKey)>,
     /// Attempts so far of pods moved back to the queue for a retry.
     pending_attempts: BTreeMap<ObjKey, u32>,
     /// Keep decisions (the UI wants them; benchmarks do not).
@@ -94,7 +99,7 @@ impl Scheduler {
     }
 
     pub fn decision(&self, key: &ObjKey) -> Option<&Decision> {
-        self.decisions.get(key)
+        self.decisions.get(key).map(|(_, d)| d)
     }
 
     pub fn cache(&self) -> &Cache {
@@ -124,6 +129,7 @@ impl Scheduler {
                 let was_placed = p.node_name().is_some();
                 self.cache.remove_pod(&key);
                 self.forget(&key);
+                self.decisions.remove(&key);
                 if was_placed {
                     self.kick(timers, now);
                 }
@@ -318,8 +324,8 @@ impl Scheduler {
         }
         let (outcome, verdicts) = self.find_node(&pod, api);
         if self.keep_decisions {
-            self.decisions.insert(
-                key.clone(),
+            self.keep_decision(
+                key,
                 Decision {
                     at: now,
                     outcome: outcome.clone(),
@@ -353,6 +359,21 @@ impl Scheduler {
         }
     }
 
+    fn keep_decision(&mut self, key: &ObjKey, d: Decision) {
+        let seq = self.decision_order.back().map_or(0, |(s, _)| s + 1);
+        self.decisions.insert(key.clone(), (seq, d));
+        self.decision_order.push_back((seq, key.clone()));
+        while self.decision_order.len() > MAX_DECISIONS {
+            let Some((seq, old)) = self.decision_order.pop_front() else {
+                break;
+            };
+            // A later attempt for the same pod replaced this one: keep it.
+            if self.decisions.get(&old).is_some_and(|(s, _)| *s == seq) {
+                self.decisions.remove(&old);
+            }
+        }
+    }
+
     /// Filters and scores nodes; returns the chosen node or the
     /// FailedScheduling message, with the per-node verdicts.
     fn find_node(
@@ -360,7 +381,7 @@ impl Scheduler {
         pod: &Pod,
         api: &mut ApiServer,
     ) -> (Result<String, String>, Vec<NodeVerdict>) {
-        let names: Vec<String> = self.cache.node_names().to_vec();
+        let names = self.cache.node_names();
         let total = names.len();
         if total == 0 {
             return (
@@ -396,7 +417,9 @@ impl Scheduler {
             if feasible.len() >= want {
                 break;
             }
-            let name = &names[(self.next_start + i) % total];
+            let Some(name) = names.get((self.next_start + i) % total) else {
+                continue;
+            };
             processed += 1;
             let Some(info) = self.cache.get(name) else {
                 continue;
@@ -706,4 +729,40 @@ fn scheduling_properties_changed(
         || old.metadata.labels != new.metadata.labels
         || old.status.allocatable != new.status.allocatable
         || statuses(old) != statuses(new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decision(at: Millis) -> Decision {
+        Decision {
+            at,
+            outcome: Ok("node01".to_string()),
+            nodes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn only_the_latest_decisions_are_kept() {
+        let mut s = Scheduler::new();
+        let key = |i: usize| ObjKey::new("default", &format!("web-{i}"));
+        for i in 0..MAX_DECISIONS + 10 {
+            s.keep_decision(&key(i), decision(i as Millis));
+        }
+        // A pod decided again moves to the back of the line.
+        s.keep_decision(&key(10), decision(5_000));
+        s.keep_decision(&key(MAX_DECISIONS + 10), decision(6_000));
+        let cases = [
+            ("the oldest decision is dropped", 0, None),
+            ("the last dropped one is gone too", 11, None),
+            ("the first decision kept", 12, Some(12)),
+            ("a pod decided twice keeps its latest", 10, Some(5_000)),
+            ("the newest decision", MAX_DECISIONS + 10, Some(6_000)),
+        ];
+        for (name, i, at) in cases {
+            assert_eq!(s.decision(&key(i)).map(|d| d.at), at, "{name}");
+        }
+        assert_eq!(s.decisions.len(), MAX_DECISIONS);
+    }
 }

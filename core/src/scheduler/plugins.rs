@@ -442,11 +442,36 @@ pub struct Scores {
     pub total: i64,
 }
 
+/// The scoring plugins, their weights in the default profile, in the order
+/// `Scores::per_plugin` lists them.
+const WEIGHTS: [(&str, i64); 5] = [
+    ("TaintToleration", 3),
+    ("NodeAffinity", 2),
+    ("PodTopologySpread", 2),
+    ("NodeResourcesFit", 1),
+    ("NodeResourcesBalancedAllocation", 1),
+];
+const TAINT_TOLERATION: usize = 0;
+const NODE_AFFINITY: usize = 1;
+const POD_TOPOLOGY_SPREAD: usize = 2;
+const NODE_RESOURCES_FIT: usize = 3;
+const BALANCED_ALLOCATION: usize = 4;
+
 /// Scores feasible nodes and returns them with their totals.
 pub fn score(pod: &Pod, nodes: &[&NodeInfo], spread: &[SpreadCounts]) -> Vec<Scores> {
     let (pod_cpu, pod_mem) = Resources::non_zero_of_pod(pod);
-    let mut raw: Vec<BTreeMap<&'static str, i64>> = vec![BTreeMap::new(); nodes.len()];
-    for (i, info) in nodes.iter().enumerate() {
+    let preferred = pod
+        .spec
+        .affinity
+        .as_ref()
+        .and_then(|a| a.node_affinity.as_ref())
+        .map(|na| &na.preferred_during_scheduling_ignored_during_execution[..])
+        .unwrap_or(&[]);
+    // One row of raw plugin scores per node, in `WEIGHTS` order; a fixed
+    // array, as this runs for hundreds of nodes per pod in a big cluster.
+    let mut raw: Vec<[i64; 5]> = Vec::with_capacity(nodes.len());
+    for info in nodes {
+        let mut row = [0i64; 5];
         let a = &info.allocatable;
         let frac = |used: i64, cap: i64| -> f64 {
             if cap <= 0 {
@@ -464,55 +489,40 @@ pub fn score(pod: &Pod, nodes: &[&NodeInfo], spread: &[SpreadCounts]) -> Vec<Sco
                 (cap - used) * 100 / cap
             }
         };
-        raw[i].insert(
-            "NodeResourcesFit",
-            (least(cpu_used, a.milli_cpu) + least(mem_used, a.memory)) / 2,
-        );
+        row[NODE_RESOURCES_FIT] = (least(cpu_used, a.milli_cpu) + least(mem_used, a.memory)) / 2;
         let fc = frac(cpu_used, a.milli_cpu);
         let fm = frac(mem_used, a.memory);
         let std = (fc - fm).abs() / 2.0;
-        raw[i].insert(
-            "NodeResourcesBalancedAllocation",
-            ((1.0 - std) * 100.0) as i64,
-        );
-        let intolerable = info
+        row[BALANCED_ALLOCATION] = ((1.0 - std) * 100.0) as i64;
+        row[TAINT_TOLERATION] = info
             .node
             .spec
             .taints
             .iter()
             .filter(|t| t.effect == "PreferNoSchedule" && !tolerates(&pod.spec.tolerations, t))
             .count() as i64;
-        raw[i].insert("TaintToleration", intolerable);
-        let mut pref = 0;
-        if let Some(na) = pod
-            .spec
-            .affinity
-            .as_ref()
-            .and_then(|a| a.node_affinity.as_ref())
-        {
-            for t in &na.preferred_during_scheduling_ignored_during_execution {
-                if term_matches(&t.preference, &info.node) {
-                    pref += i64::from(t.weight);
-                }
-            }
-        }
-        raw[i].insert("NodeAffinity", pref);
+        row[NODE_AFFINITY] = preferred
+            .iter()
+            .filter(|t| term_matches(&t.preference, &info.node))
+            .map(|t| i64::from(t.weight))
+            .sum();
         let mut spread_sum = 0;
         for c in spread.iter().filter(|c| !c.hard) {
             if let Some(d) = domain(&info.node, &c.key) {
                 spread_sum += c.per_domain.get(d).copied().unwrap_or(0);
             }
         }
-        raw[i].insert("PodTopologySpread", spread_sum);
+        row[POD_TOPOLOGY_SPREAD] = spread_sum;
+        raw.push(row);
     }
     // Normalize to 0..100 the way each plugin does.
-    let normalize = |plugin: &str, reverse: bool, raw: &mut Vec<BTreeMap<&'static str, i64>>| {
+    let normalize = |plugin: usize, reverse: bool, raw: &mut Vec<[i64; 5]>| {
         let max = raw.iter().map(|m| m[plugin]).max().unwrap_or(0);
         let min = raw.iter().map(|m| m[plugin]).min().unwrap_or(0);
         for m in raw.iter_mut() {
             let v = m[plugin];
-            let n = match (plugin, reverse) {
-                ("PodTopologySpread", _) => {
+            m[plugin] = match (plugin, reverse) {
+                (POD_TOPOLOGY_SPREAD, _) => {
                     if max == min {
                         100
                     } else {
@@ -534,26 +544,15 @@ pub fn score(pod: &Pod, nodes: &[&NodeInfo], spread: &[SpreadCounts]) -> Vec<Sco
                     }
                 }
             };
-            if let Some(slot) = m.get_mut(plugin) {
-                *slot = n;
-            }
         }
     };
-    normalize("TaintToleration", true, &mut raw);
-    normalize("NodeAffinity", false, &mut raw);
-    normalize("PodTopologySpread", true, &mut raw);
-    const WEIGHTS: &[(&str, i64)] = &[
-        ("TaintToleration", 3),
-        ("NodeAffinity", 2),
-        ("PodTopologySpread", 2),
-        ("NodeResourcesFit", 1),
-        ("NodeResourcesBalancedAllocation", 1),
-    ];
+    normalize(TAINT_TOLERATION, true, &mut raw);
+    normalize(NODE_AFFINITY, false, &mut raw);
+    normalize(POD_TOPOLOGY_SPREAD, true, &mut raw);
     raw.into_iter()
         .map(|m| {
-            let per_plugin: Vec<(&'static str, i64)> =
-                WEIGHTS.iter().map(|(p, _)| (*p, m[p])).collect();
-            let total = WEIGHTS.iter().map(|(p, w)| m[p] * w).sum();
+            let per_plugin = WEIGHTS.iter().zip(m).map(|((p, _), v)| (*p, v)).collect();
+            let total = WEIGHTS.iter().zip(m).map(|((_, w), v)| v * w).sum();
             Scores { per_plugin, total }
         })
         .collect()

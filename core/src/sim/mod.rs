@@ -41,6 +41,22 @@ pub struct NodeSummary {
 /// system objects have the ages a learner sees on a fresh real cluster.
 pub const WARM_UP: Millis = 15 * 60_000;
 
+/// Time by which every node has joined, well inside the warm-up.
+const JOINED_BY: Millis = 10 * 60_000;
+
+/// How far apart nodes join: a few seconds, as `kubeadm join` runs one
+/// after another do, closer together when a big cluster would otherwise
+/// still be joining when the session starts.
+fn join_gap(nodes: usize) -> Millis {
+    let gap: Millis = 3_000;
+    let n = nodes.max(1) as Millis;
+    if n * gap <= JOINED_BY {
+        gap
+    } else {
+        (JOINED_BY / n).max(1)
+    }
+}
+
 /// How long a started or joining node takes before its kubelet reports in.
 const NODE_BOOT: Millis = 1_000;
 
@@ -109,13 +125,14 @@ impl Cluster {
         }
         controllers::volume::create_default_storage_class(&mut self.api);
         controllers::endpoints::bootstrap_services(&mut self.api);
-        for (i, node) in self.config.nodes().into_iter().enumerate() {
+        let nodes = self.config.nodes();
+        let gap = join_gap(nodes.len());
+        for (i, node) in nodes.into_iter().enumerate() {
             let name = node.name.clone();
             self.kubelets
                 .insert(name.clone(), Kubelet::new(node, i as u32));
-            // Nodes join a few seconds apart, as `kubeadm join` runs do.
             self.timers.at(
-                1_000 + (i as Millis) * 3_000,
+                NODE_BOOT + (i as Millis) * gap,
                 Task::Kubelet(name, KubeletTask::Register),
             );
         }
@@ -619,6 +636,20 @@ mod tests {
                     .is_some(),
                 "{ns}"
             );
+        }
+    }
+
+    #[test]
+    fn every_node_has_joined_when_the_session_starts() {
+        let cases = [("a lesson cluster", 2), ("a cluster of 400 workers", 400)];
+        for (name, workers) in cases {
+            let c = Cluster::new(ClusterConfig {
+                workers,
+                ..ClusterConfig::default()
+            });
+            let nodes = c.nodes();
+            assert_eq!(nodes.len(), workers as usize + 1, "{name}");
+            assert!(nodes.iter().all(|n| n.status == "Ready"), "{name}");
         }
     }
 

@@ -77,7 +77,7 @@ impl Meta {
 #[derive(Clone, Debug)]
 pub struct Dir {
     pub meta: Meta,
-    pub entries: BTreeMap<String, Node>,
+    pub entries: BTreeMap<Rc<str>, Node>,
 }
 
 #[derive(Clone, Debug)]
@@ -312,18 +312,18 @@ impl ImageBuilder {
                 let Node::Dir(d) = cur else { return self };
                 cur = Rc::make_mut(d)
                     .entries
-                    .entry(p.clone())
+                    .entry(Rc::from(p.as_str()))
                     .or_insert_with(|| Node::empty_dir(Meta::root(0o755)));
             }
             if let Node::Dir(d) = cur {
                 let entries = &mut Rc::make_mut(d).entries;
                 // Re-declaring a directory keeps its contents and takes the new mode.
-                match (entries.get_mut(last), &node) {
+                match (entries.get_mut(last.as_str()), &node) {
                     (Some(existing @ Node::Dir(_)), Node::Dir(_)) => {
                         *existing.meta_mut() = node.meta();
                     }
                     _ => {
-                        entries.insert(last.clone(), node);
+                        entries.insert(Rc::from(last.as_str()), node);
                     }
                 }
             }
@@ -422,10 +422,11 @@ struct Mount {
 }
 
 /// Where a canonical path lives: the root tree or one mount, plus the path
-/// inside it.
-enum Place {
-    Root(Vec<String>),
-    Mount(usize, Vec<String>),
+/// inside it (borrowed: path resolution asks this for every prefix of
+/// every path).
+enum Place<'a> {
+    Root(&'a [String]),
+    Mount(usize, &'a [String]),
 }
 
 /// One machine's view: the copy-on-write root plus its mounts.
@@ -487,17 +488,19 @@ impl Fs {
                 let Node::Dir(d) = cur else { break };
                 cur = Rc::make_mut(d)
                     .entries
-                    .entry(p.clone())
+                    .entry(Rc::from(p.as_str()))
                     .or_insert_with(|| Node::empty_dir(Meta::root(0o755)));
             }
             if let Node::Dir(d) = cur {
-                if !d.entries.contains_key(last) {
+                if !d.entries.contains_key(last.as_str()) {
                     let stub = if is_file {
                         Node::file(Meta::root(0o644), Vec::new())
                     } else {
                         Node::empty_dir(Meta::root(0o755))
                     };
-                    Rc::make_mut(d).entries.insert(last.clone(), stub);
+                    Rc::make_mut(d)
+                        .entries
+                        .insert(Rc::from(last.as_str()), stub);
                 }
             }
         }
@@ -511,21 +514,21 @@ impl Fs {
         self.mounts.sort_by_key(|m| std::cmp::Reverse(m.at.len()));
     }
 
-    fn place(&self, comps: &[String]) -> Place {
+    fn place<'a>(&self, comps: &'a [String]) -> Place<'a> {
         for (i, m) in self.mounts.iter().enumerate() {
-            if comps.len() >= m.at.len() && comps[..m.at.len()] == m.at[..] {
-                return Place::Mount(i, comps[m.at.len()..].to_vec());
+            if let Some(rest) = comps.strip_prefix(&m.at[..]) {
+                return Place::Mount(i, rest);
             }
         }
-        Place::Root(comps.to_vec())
+        Place::Root(comps)
     }
 
     fn node_at(&self, comps: &[String]) -> Option<Node> {
         match self.place(comps) {
-            Place::Root(rel) => walk(&self.root, &rel).cloned(),
+            Place::Root(rel) => walk(&self.root, rel).cloned(),
             Place::Mount(i, rel) => {
                 let tree = self.mounts[i].volume.tree.borrow();
-                walk(&tree, &rel).cloned()
+                walk(&tree, rel).cloned()
             }
         }
     }
@@ -614,9 +617,9 @@ impl Fs {
                 let mut out: Vec<(String, Stat)> = Vec::new();
                 for name in d.entries.keys() {
                     let mut child = comps.clone();
-                    child.push(name.clone());
+                    child.push(name.to_string());
                     if let Some(n) = self.node_at(&child) {
-                        out.push((name.clone(), n.stat()));
+                        out.push((name.to_string(), n.stat()));
                     }
                 }
                 Ok(out)
@@ -639,13 +642,13 @@ impl Fs {
             return Err(FsError::Busy);
         }
         match self.place(parent) {
-            Place::Root(rel) => f(dir_mut(&mut self.root, &rel)?, name),
+            Place::Root(rel) => f(dir_mut(&mut self.root, rel)?, name),
             Place::Mount(i, rel) => {
                 if self.mounts[i].read_only {
                     return Err(FsError::ReadOnly);
                 }
                 let mut tree = self.mounts[i].volume.tree.borrow_mut();
-                f(dir_mut(&mut tree, &rel)?, name)
+                f(dir_mut(&mut tree, rel)?, name)
             }
         }
     }
@@ -683,7 +686,7 @@ impl Fs {
             }
         }
         self.with_parent(&comps, |dir, name| {
-            let entry = dir.entries.entry(name.to_string()).or_insert_with(|| {
+            let entry = dir.entries.entry(Rc::from(name)).or_insert_with(|| {
                 Node::file(
                     Meta {
                         mtime: now,
@@ -752,7 +755,7 @@ impl Fs {
         }
         self.with_parent(&comps, |dir, name| {
             dir.entries.insert(
-                name.to_string(),
+                Rc::from(name),
                 Node::empty_dir(Meta {
                     mtime: now,
                     ..Meta::root(mode)
@@ -821,7 +824,7 @@ impl Fs {
             _ => {}
         }
         self.with_parent(&dst, |dir, name| {
-            dir.entries.insert(name.to_string(), node);
+            dir.entries.insert(Rc::from(name), node);
             Ok(())
         })?;
         self.with_parent(&src, |dir, name| {
@@ -844,7 +847,7 @@ impl Fs {
             return Err(FsError::IsDir);
         }
         self.with_parent(&dst, |dir, name| {
-            dir.entries.insert(name.to_string(), node);
+            dir.entries.insert(Rc::from(name), node);
             Ok(())
         })
     }
@@ -862,7 +865,7 @@ impl Fs {
         }
         self.with_parent(&comps, |dir, name| {
             dir.entries.insert(
-                name.to_string(),
+                Rc::from(name),
                 Node::Link(Rc::new(Link {
                     meta: Meta {
                         mtime: now,
@@ -910,7 +913,7 @@ fn dir_mut<'a>(root: &'a mut Node, rel: &[String]) -> Result<&'a mut Dir, FsErro
         };
         cur = Rc::make_mut(d)
             .entries
-            .get_mut(c)
+            .get_mut(c.as_str())
             .ok_or(FsError::NotFound)?;
     }
     match cur {
