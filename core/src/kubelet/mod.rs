@@ -7,6 +7,7 @@ pub mod env;
 mod node_status;
 pub mod pod;
 pub mod prober;
+pub mod static_pods;
 pub mod status;
 mod sync;
 pub mod volumes;
@@ -44,6 +45,8 @@ pub enum KubeletTask {
     Wake(String),
     /// A probe tick (pod uid, container, probe, manual trigger).
     Probe(String, String, ProbeKind, bool),
+    /// Read the static pod manifests.
+    ReadManifests,
 }
 
 /// What the kubelet works with besides itself.
@@ -69,6 +72,13 @@ pub struct Kubelet {
     /// Pod IPs handed out from the node's /24 (.2 to .254).
     used_ips: BTreeSet<u8>,
     next_ip: u8,
+    /// When the manifest directory is next read, if a read is due.
+    manifests_read_at: Option<Millis>,
+    /// Writes to the host tree already noticed.
+    host_changes_seen: u64,
+    /// When each manifest file was first seen (`config.seen`).
+    seen: BTreeMap<String, String>,
+    manifest_errors: Vec<static_pods::ManifestError>,
 }
 
 impl Kubelet {
@@ -84,6 +94,10 @@ impl Kubelet {
             image_failed_at: BTreeMap::new(),
             used_ips: BTreeSet::new(),
             next_ip: 2,
+            manifests_read_at: None,
+            host_changes_seen: 0,
+            seen: BTreeMap::new(),
+            manifest_errors: Vec::new(),
         }
     }
 
@@ -128,6 +142,10 @@ impl Kubelet {
         let Object::Pod(p) = &ev.object else {
             return;
         };
+        if static_pods::is_mirror(p) {
+            self.on_mirror_event(p, timers, now);
+            return;
+        }
         let uid = p.metadata.uid().to_string();
         match ev.typ {
             WatchType::Deleted => {
@@ -183,10 +201,65 @@ impl Kubelet {
         }
     }
 
+    /// A mirror pod changed: its static pod's worker re-syncs (to recreate
+    /// it when deleted); a mirror pod without a static pod is deleted.
+    fn on_mirror_event(&mut self, p: &Pod, timers: &mut Timers, now: Millis) {
+        if p.node_name() != Some(self.node_name.as_str()) {
+            return;
+        }
+        let hash = p
+            .metadata
+            .annotations
+            .get(static_pods::MIRROR)
+            .cloned()
+            .unwrap_or_default();
+        let worker = self.pods.values_mut().find(|w| {
+            w.static_pod && w.pod.namespace() == p.namespace() && w.pod.name() == p.name()
+        });
+        let at = now + sync::WATCH_DELAY;
+        match worker {
+            Some(w) => {
+                if w.uid != hash || p.metadata.deletion_timestamp.is_some() {
+                    if w.sync_at.is_none_or(|t| at < t) {
+                        w.sync_at = Some(at);
+                        timers.at(
+                            at,
+                            Task::Kubelet(self.node_name.clone(), KubeletTask::Sync(w.uid.clone())),
+                        );
+                    }
+                }
+            }
+            None => {
+                // Housekeeping removes orphaned mirror pods once the
+                // manifests have been read.
+                if self.manifests_read_at.is_none() {
+                    timers.at(
+                        at,
+                        Task::Kubelet(self.node_name.clone(), KubeletTask::ReadManifests),
+                    );
+                    self.manifests_read_at = Some(at);
+                }
+            }
+        }
+    }
+
     pub fn run(&mut self, task: KubeletTask, cx: &mut Cx) {
+        self.run_task(task, cx);
+        self.notice_host_writes(cx);
+    }
+
+    fn run_task(&mut self, task: KubeletTask, cx: &mut Cx) {
         let now = cx.api.now();
         match task {
-            KubeletTask::Register => node_status::register(self, cx.api),
+            KubeletTask::Register => {
+                node_status::register(self, cx.api);
+                // The file source reads its path at once on start.
+                self.schedule_manifest_read(cx, now);
+            }
+            KubeletTask::ReadManifests => {
+                self.read_manifests(cx);
+                self.delete_orphaned_mirrors(cx);
+            }
             KubeletTask::Sync(uid) => {
                 let Some(mut w) = self.pods.remove(&uid) else {
                     return;
@@ -281,11 +354,12 @@ impl Kubelet {
         // Containers may have become due while the worker was busy.
         self.sync_network(&w, cx);
         if w.finished {
-            let gone = cx
-                .api
-                .store
-                .get::<Pod>(w.pod.namespace(), w.pod.name())
-                .is_none_or(|p| p.metadata.uid() != w.uid);
+            let gone = w.static_pod
+                || cx
+                    .api
+                    .store
+                    .get::<Pod>(w.pod.namespace(), w.pod.name())
+                    .is_none_or(|p| p.metadata.uid() != w.uid);
             if gone {
                 if let Some(ip) = w.ip.take() {
                     if !w.pod.spec.host_network {
@@ -305,7 +379,7 @@ impl Kubelet {
         let Some(ip) = w.ip.as_deref().and_then(|i| i.parse::<Ipv4Addr>().ok()) else {
             return;
         };
-        if w.finished || w.pod.spec.host_network {
+        if w.finished {
             return;
         }
         let endpoints = w
@@ -313,7 +387,11 @@ impl Kubelet {
             .iter()
             .filter_map(|c| c.inst.as_ref().map(|i| i.machine.endpoint()))
             .collect();
-        cx.net.attach(ip, endpoints);
+        if w.pod.spec.host_network {
+            cx.net.attach_host(ip, &w.uid, endpoints);
+        } else {
+            cx.net.attach(ip, endpoints);
+        }
     }
 
     /// Log chunks of a container: the current instance, or the previous one.

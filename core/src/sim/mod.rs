@@ -2,6 +2,7 @@
 //! component, and moves only when told to. Time jumps from one due task to
 //! the next; watch events fan out to components, which only queue tasks.
 
+pub mod kubeadm;
 pub mod rng;
 mod timers;
 pub mod topology;
@@ -97,8 +98,10 @@ impl Cluster {
             let _ = self.api.create(obj, &WriteOptions::default());
         }
         controllers::volume::create_default_storage_class(&mut self.api);
+        kubeadm::create_addons(&mut self.api);
         for (i, node) in self.config.nodes().into_iter().enumerate() {
             let name = node.name.clone();
+            self.storage.add_host(&name, &kubeadm::host_image(i == 0));
             self.kubelets
                 .insert(name.clone(), Kubelet::new(node, i as u32));
             // Nodes join a few seconds apart, as `kubeadm join` runs do.
@@ -276,6 +279,31 @@ impl Cluster {
                 k.on_event(ev, &mut self.timers, now);
             }
         }
+    }
+
+    /// A node's host filesystem (what `ssh node` sees; hostPath volumes
+    /// are its directories).
+    pub fn host_filesystem(&mut self, node: &str) -> Option<crate::userland::Volume> {
+        if !self.kubelets.contains_key(node) {
+            return None;
+        }
+        Some(self.storage.host(node))
+    }
+
+    /// Lets a node's kubelet notice writes to its host files made from
+    /// outside the cluster (a shell on the node), as inotify would.
+    pub fn notice_host_writes(&mut self, node: &str) {
+        if let Some(k) = self.kubelets.get_mut(node) {
+            let mut cx = Cx {
+                api: &mut self.api,
+                timers: &mut self.timers,
+                catalog: &mut self.catalog,
+                net: &self.network,
+                storage: &mut self.storage,
+            };
+            k.notice_host_writes(&mut cx);
+        }
+        self.dispatch();
     }
 
     /// The kubelet of a node.

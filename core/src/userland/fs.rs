@@ -7,7 +7,7 @@
 //! mounted at a path; two machines that mount the same [`Volume`] see each
 //! other's writes.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -380,10 +380,16 @@ impl ImageBuilder {
     }
 }
 
-/// A tree that can be mounted into one or more machines.
+/// A tree that can be mounted into one or more machines, or a directory
+/// (or file) inside such a tree, as a bind mount of a host path is.
 #[derive(Clone, Debug)]
 pub struct Volume {
     tree: Rc<RefCell<Node>>,
+    /// Where this handle's root lies inside the tree.
+    base: Rc<[String]>,
+    /// Bumped by every change made through a mount, so a watcher (the
+    /// kubelet's inotify on its manifest directory) can tell cheaply.
+    changes: Rc<Cell<u64>>,
 }
 
 impl Volume {
@@ -405,12 +411,53 @@ impl Volume {
     fn from_node(node: Node) -> Volume {
         Volume {
             tree: Rc::new(RefCell::new(node)),
+            base: Rc::from(Vec::new()),
+            changes: Rc::new(Cell::new(0)),
         }
     }
 
     /// Whether two handles name the same volume.
     pub fn same(&self, other: &Volume) -> bool {
-        Rc::ptr_eq(&self.tree, &other.tree)
+        Rc::ptr_eq(&self.tree, &other.tree) && self.base == other.base
+    }
+
+    /// A handle on `path` inside this volume (a bind mount's source); it
+    /// sees and makes the same changes.
+    pub fn sub(&self, path: &str) -> Volume {
+        let mut base = self.base.to_vec();
+        base.extend(split(path));
+        Volume {
+            tree: self.tree.clone(),
+            base: Rc::from(base),
+            changes: self.changes.clone(),
+        }
+    }
+
+    /// How many changes were made through mounts of this tree so far.
+    pub fn changes(&self) -> u64 {
+        self.changes.get()
+    }
+
+    /// The tree seen as a machine's whole filesystem, to read or change
+    /// it without a machine.
+    pub fn as_fs(&self) -> Fs {
+        let mut fs = Fs {
+            root: Node::empty_dir(Meta::root(0o755)),
+            mounts: Vec::new(),
+        };
+        fs.mount("/", self.clone(), false);
+        fs
+    }
+
+    fn is_file(&self) -> bool {
+        matches!(walk(&self.tree.borrow(), &self.base), Some(Node::File(_)))
+    }
+
+    fn inside(&self, rel: &[String]) -> Vec<String> {
+        let mut v = Vec::with_capacity(self.base.len() + rel.len());
+        v.extend(self.base.iter().cloned());
+        v.extend(rel.iter().cloned());
+        v
     }
 }
 
@@ -480,7 +527,7 @@ impl Fs {
     /// if missing, as the container runtime does).
     pub fn mount(&mut self, at: &str, volume: Volume, read_only: bool) {
         let comps = split(at);
-        let is_file = matches!(&*volume.tree.borrow(), Node::File(_));
+        let is_file = volume.is_file();
         if let Some((last, parents)) = comps.split_last() {
             let mut cur = &mut self.root;
             for p in parents {
@@ -514,7 +561,7 @@ impl Fs {
     fn place(&self, comps: &[String]) -> Place {
         for (i, m) in self.mounts.iter().enumerate() {
             if comps.len() >= m.at.len() && comps[..m.at.len()] == m.at[..] {
-                return Place::Mount(i, comps[m.at.len()..].to_vec());
+                return Place::Mount(i, m.volume.inside(&comps[m.at.len()..]));
             }
         }
         Place::Root(comps.to_vec())
@@ -644,7 +691,9 @@ impl Fs {
                 if self.mounts[i].read_only {
                     return Err(FsError::ReadOnly);
                 }
-                let mut tree = self.mounts[i].volume.tree.borrow_mut();
+                let v = &self.mounts[i].volume;
+                v.changes.set(v.changes.get() + 1);
+                let mut tree = v.tree.borrow_mut();
                 f(dir_mut(&mut tree, &rel)?, name)
             }
         }
@@ -670,8 +719,9 @@ impl Fs {
                 if m.read_only {
                     return Err(FsError::ReadOnly);
                 }
+                m.volume.changes.set(m.volume.changes.get() + 1);
                 let mut tree = m.volume.tree.borrow_mut();
-                if let Node::File(f) = &mut *tree {
+                if let Some(Node::File(f)) = node_mut(&mut tree, &m.volume.base) {
                     let f = Rc::make_mut(f);
                     if !append {
                         f.data.clear();
@@ -917,6 +967,17 @@ fn dir_mut<'a>(root: &'a mut Node, rel: &[String]) -> Result<&'a mut Dir, FsErro
         Node::Dir(d) => Ok(Rc::make_mut(d)),
         _ => Err(FsError::NotDir),
     }
+}
+
+fn node_mut<'a>(root: &'a mut Node, rel: &[String]) -> Option<&'a mut Node> {
+    let mut cur = root;
+    for c in rel {
+        let Node::Dir(d) = cur else {
+            return None;
+        };
+        cur = Rc::make_mut(d).entries.get_mut(c)?;
+    }
+    Some(cur)
 }
 
 fn walk<'a>(root: &'a Node, rel: &[String]) -> Option<&'a Node> {
