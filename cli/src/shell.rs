@@ -1,11 +1,14 @@
 //! `podlab shell`: an interactive session on the simulated cluster, with
 //! line editing and history.
+//!
+//! The simulated shell prints its own prompts (`controlplane:~$ `, `> ` for
+//! a heredoc, `/ # ` inside `kubectl exec -it … sh`): the unfinished last
+//! line of output becomes the line editor's prompt.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use podlab_core::apiserver::{TraceEntry, TraceOp};
-use podlab_core::terminal::{split_commands, Session};
+use podlab_core::terminal::{Line, Session};
 use podlab_core::userland::Stream;
 use podlab_core::{Cluster, ClusterConfig};
 use rustyline::error::ReadlineError;
@@ -13,10 +16,7 @@ use rustyline::DefaultEditor;
 
 const BANNER: &str = "Podlab: a simulated Kubernetes cluster (controlplane, node01, node02).
 Type kubectl commands as on a real cluster. `sleep 30` lets 30 simulated seconds pass;
-`trace [N|all]` prints the last N changes the API server made; `exit` or Ctrl-D leaves.";
-
-const PROMPT: &str = "controlplane:~$ ";
-const CONTINUATION: &str = "> ";
+`trace` prints the latest changes the API server made; `exit` or Ctrl-D leaves.";
 
 pub fn shell(seed: u64, workers: u32) -> ExitCode {
     let cluster = Cluster::new(ClusterConfig {
@@ -24,7 +24,7 @@ pub fn shell(seed: u64, workers: u32) -> ExitCode {
         workers,
         ..ClusterConfig::default()
     });
-    let mut session = Session::new(cluster);
+    let mut session = Session::interactive(cluster);
     let mut editor = match DefaultEditor::new() {
         Ok(e) => e,
         Err(e) => {
@@ -33,125 +33,120 @@ pub fn shell(seed: u64, workers: u32) -> ExitCode {
         }
     };
     println!("{BANNER}");
-    let mut buf = String::new();
+    let mut prompt = show(&session.pending_output());
     loop {
-        let prompt = if buf.is_empty() { PROMPT } else { CONTINUATION };
-        let line = match editor.readline(prompt) {
+        let line = match editor.readline(&prompt) {
             Ok(line) => line,
-            // Ctrl-C drops the line being typed, as bash does.
-            Err(ReadlineError::Interrupted) => {
-                buf.clear();
-                continue;
-            }
+            // Ctrl-C abandons the line being typed, as in bash.
+            Err(ReadlineError::Interrupted) => continue,
             Err(_) => return ExitCode::SUCCESS,
         };
-        buf.push_str(&line);
-        buf.push('\n');
-        // A heredoc or quote still open: keep reading.
-        if split_commands(&buf).is_err() {
-            continue;
+        if !line.trim().is_empty() {
+            let _ = editor.add_history_entry(line.as_str());
         }
-        let input = std::mem::take(&mut buf);
-        let _ = editor.add_history_entry(input.trim_end());
-        if let Some(arg) = trace_command(&input) {
-            print_trace(&session, arg);
-            continue;
-        }
-        for l in session.run(&input) {
-            match l.stream {
-                Stream::Stdout => print!("{}", l.text),
-                Stream::Stderr => eprint!("{}", l.text),
-            }
-        }
-        let _ = std::io::stdout().flush();
+        prompt = show(&session.run(&line));
         if session.ended() {
             return ExitCode::SUCCESS;
         }
     }
 }
 
-/// `trace`, `trace 50` or `trace all`: the argument, or `None` for any
-/// other command.
-fn trace_command(input: &str) -> Option<&str> {
-    let mut words = input.split_whitespace();
-    if words.next() != Some("trace") {
-        return None;
+/// Prints the output up to its last line break and returns the rest: the
+/// prompt the simulated shell is showing.
+fn show(lines: &[Line]) -> String {
+    let (body, prompt) = split_prompt(lines);
+    for (stream, text) in body {
+        match stream {
+            Stream::Stdout => print!("{text}"),
+            Stream::Stderr => eprint!("{text}"),
+        }
     }
-    let arg = words.next().unwrap_or("");
-    words.next().is_none().then_some(arg)
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    prompt
 }
 
-fn print_trace(session: &Session, arg: &str) {
-    let cluster = session.cluster();
-    let trace = cluster.trace();
-    let count = match arg {
-        "" => 20,
-        "all" => trace.len(),
-        n => match n.parse::<usize>() {
-            Ok(n) => n,
-            Err(_) => {
-                eprintln!("trace: expected a number or \"all\", got \"{n}\"");
-                return;
+/// The output without its unfinished last line, and that line.
+fn split_prompt(lines: &[Line]) -> (Vec<(Stream, String)>, String) {
+    let mut body: Vec<(Stream, String)> =
+        lines.iter().map(|l| (l.stream, l.text.clone())).collect();
+    let mut prompt = String::new();
+    while let Some((stream, text)) = body.pop() {
+        match text.rfind('\n') {
+            Some(i) => {
+                prompt = format!("{}{prompt}", &text[i + 1..]);
+                body.push((stream, text[..=i].to_string()));
+                break;
             }
-        },
-    };
-    let start = trace.len().saturating_sub(count);
-    for e in &trace[start..] {
-        println!("{}", trace_line(e));
+            None => prompt = format!("{text}{prompt}"),
+        }
     }
-}
-
-/// One change: simulated time, resource version, operation and object.
-fn trace_line(e: &TraceEntry) -> String {
-    let op = match e.op {
-        TraceOp::Create => "create",
-        TraceOp::Update => "update",
-        TraceOp::UpdateStatus => "status",
-        TraceOp::Delete => "delete",
-    };
-    let name = if e.key.namespace.is_empty() {
-        e.key.name.clone()
-    } else {
-        format!("{}/{}", e.key.namespace, e.key.name)
-    };
-    format!(
-        "{:>10.3}s  rv={:<6} {op:<6} {} {name}",
-        e.at as f64 / 1000.0,
-        e.revision,
-        e.kind.info().kind
-    )
+    (body, prompt)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn trace_commands_are_recognised_with_their_argument() {
-        let cases = [
-            ("plain trace", "trace\n", Some("")),
-            ("a count", "trace 50\n", Some("50")),
-            ("everything", "  trace all\n", Some("all")),
-            ("another command", "kubectl get pods\n", None),
-            ("too many words", "trace 1 2\n", None),
-            ("a word that starts alike", "tracer\n", None),
-        ];
-        for (name, input, want) in cases {
-            assert_eq!(trace_command(input), want, "{name}");
+    fn line(stream: Stream, text: &str) -> Line {
+        Line {
+            stream,
+            text: text.to_string(),
         }
     }
 
     #[test]
-    fn trace_lines_name_time_operation_and_object() {
-        let session = Session::new(Cluster::new(ClusterConfig::default()));
-        let cluster = session.cluster();
-        let first = cluster
-            .trace()
-            .iter()
-            .find(|e| e.kind.info().kind == "Node")
-            .expect("nodes registered at start");
-        let line = trace_line(first);
-        assert!(line.contains(" Node "), "{line}");
-        assert!(line.trim_start().contains("s  rv="), "{line}");
+    fn the_unfinished_last_line_is_the_prompt() {
+        let cases = [
+            (
+                "output then a prompt",
+                vec![
+                    line(Stream::Stdout, "pod/x created\n"),
+                    line(Stream::Stderr, "controlplane:~$ "),
+                ],
+                "pod/x created\n",
+                "controlplane:~$ ",
+            ),
+            (
+                "a prompt only",
+                vec![line(Stream::Stderr, "/ # ")],
+                "",
+                "/ # ",
+            ),
+            (
+                "text without a newline before the prompt",
+                vec![
+                    line(Stream::Stdout, "done\nno newline"),
+                    line(Stream::Stderr, "controlplane:~$ "),
+                ],
+                "done\n",
+                "no newlinecontrolplane:~$ ",
+            ),
+            ("nothing", vec![], "", ""),
+        ];
+        for (name, lines, want_body, want_prompt) in cases {
+            let (body, prompt) = split_prompt(&lines);
+            let text: String = body.iter().map(|(_, t)| t.as_str()).collect();
+            assert_eq!(text, want_body, "{name}");
+            assert_eq!(prompt, want_prompt, "{name}");
+        }
+    }
+
+    #[test]
+    fn an_interactive_session_prompts_and_enters_containers() {
+        let mut s = Session::interactive(Cluster::new(ClusterConfig::default()));
+        let (_, prompt) = split_prompt(&s.pending_output());
+        assert_eq!(prompt, "controlplane:~$ ");
+        s.run("kubectl run b --image=busybox -- sleep 3600");
+        s.run("sleep 5");
+        let (_, prompt) = split_prompt(&s.run("kubectl exec -it b -- sh"));
+        assert_eq!(prompt, "/ # ");
+        let (body, prompt) = split_prompt(&s.run("hostname"));
+        let text: String = body.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!((text.as_str(), prompt.as_str()), ("b\n", "/ # "));
+        let (_, prompt) = split_prompt(&s.run("exit"));
+        assert_eq!(prompt, "controlplane:~$ ");
+        let (body, _) = split_prompt(&s.run("trace 1"));
+        assert_eq!(body.len(), 1, "one line of trace");
     }
 }

@@ -2,10 +2,20 @@
 //! write through the API server, driven by work queues that de-duplicate
 //! keys and remember why each key was queued.
 
+pub mod cronjob;
 pub mod daemonset;
+pub mod deployment;
+pub mod endpoints;
+pub mod endpointslice;
+pub mod gc;
 pub mod history;
+pub mod job;
+pub mod namespace;
+pub mod nodelifecycle;
+pub mod replicaset;
 pub mod serviceaccount;
 pub mod statefulset;
+pub mod ttl;
 pub mod volume;
 
 use std::collections::BTreeMap;
@@ -25,6 +35,20 @@ pub enum CtrlId {
     LocalPathProvisioner,
     PvcProtection,
     PvProtection,
+    ReplicaSet,
+    Deployment,
+    GarbageCollector,
+    Namespace,
+    Job,
+    JobPodFinalizers,
+    CronJob,
+    TtlAfterFinished,
+    Endpoints,
+    EndpointSlice,
+    EndpointSliceMirroring,
+    NodeLifecycle,
+    TaintEviction,
+    PodGc,
 }
 
 impl CtrlId {
@@ -38,6 +62,19 @@ impl CtrlId {
             CtrlId::LocalPathProvisioner => "local-path-provisioner",
             CtrlId::PvcProtection => "pvc-protection-controller",
             CtrlId::PvProtection => "pv-protection-controller",
+            CtrlId::ReplicaSet => "replicaset-controller",
+            CtrlId::Deployment => "deployment-controller",
+            CtrlId::GarbageCollector => "garbage-collector-controller",
+            CtrlId::Namespace => "namespace-controller",
+            CtrlId::Job | CtrlId::JobPodFinalizers => "job-controller",
+            CtrlId::CronJob => "cronjob-controller",
+            CtrlId::TtlAfterFinished => "ttl-after-finished-controller",
+            CtrlId::Endpoints => "endpoint-controller",
+            CtrlId::EndpointSlice => "endpointslice-controller",
+            CtrlId::EndpointSliceMirroring => "endpointslice-mirroring-controller",
+            CtrlId::NodeLifecycle => "node-lifecycle-controller",
+            CtrlId::TaintEviction => "taint-eviction-controller",
+            CtrlId::PodGc => "pod-garbage-collector",
         }
     }
 }
@@ -70,6 +107,12 @@ pub trait Controller {
     fn id(&self) -> CtrlId;
     /// Keys to reconcile because of this change.
     fn keys_for(&self, ev: &WatchEvent, out: &mut Vec<(ObjKey, QueueReason)>);
+    /// How long after this change the keys it queued are worked on; some
+    /// controllers batch (the Job controller waits a second for pod
+    /// changes).
+    fn reaction(&self, _ev: &WatchEvent) -> Millis {
+        REACTION
+    }
     fn reconcile(&mut self, key: &ObjKey, api: &mut ApiServer) -> Result<Action, ApiError>;
 }
 
@@ -96,6 +139,9 @@ pub struct Manager {
     queues: BTreeMap<CtrlId, Queue>,
     /// The last reason each key was reconciled for.
     pub last_reason: BTreeMap<(CtrlId, ObjKey), QueueReason>,
+    /// Which kubelets renew their node leases (the node lifecycle
+    /// controller reads it; the cluster reports stopped and started nodes).
+    pub leases: nodelifecycle::Leases,
 }
 
 impl Default for Manager {
@@ -106,6 +152,7 @@ impl Default for Manager {
 
 impl Manager {
     pub fn new() -> Manager {
+        let leases = nodelifecycle::Leases::default();
         let controllers: Vec<Box<dyn Controller>> = vec![
             Box::new(serviceaccount::ServiceAccounts),
             Box::new(serviceaccount::RootCaPublisher),
@@ -115,6 +162,20 @@ impl Manager {
             Box::new(volume::LocalPathProvisioner::new()),
             Box::new(volume::PvcProtection),
             Box::new(volume::PvProtection),
+            Box::new(replicaset::ReplicaSets::new()),
+            Box::new(deployment::Deployments::new()),
+            Box::new(gc::GarbageCollector::new()),
+            Box::new(namespace::Namespaces::new()),
+            Box::new(job::JobController::default()),
+            Box::new(job::PodFinalizers),
+            Box::new(cronjob::CronJobController),
+            Box::new(ttl::TtlAfterFinished),
+            Box::new(endpoints::EndpointsController::default()),
+            Box::new(endpointslice::EndpointSliceController::default()),
+            Box::new(endpointslice::MirroringController),
+            Box::new(nodelifecycle::NodeLifecycle::new(leases.clone())),
+            Box::new(nodelifecycle::TaintEviction::default()),
+            Box::new(nodelifecycle::PodGc::default()),
         ];
         Manager {
             queues: controllers
@@ -123,7 +184,21 @@ impl Manager {
                 .collect(),
             controllers,
             last_reason: BTreeMap::new(),
+            leases,
         }
+    }
+
+    /// Queues a key for a controller from outside the watch feed (the
+    /// cluster telling the node lifecycle controller about a node).
+    pub fn wake(
+        &mut self,
+        id: CtrlId,
+        key: ObjKey,
+        reason: QueueReason,
+        due: Millis,
+        timers: &mut Timers,
+    ) {
+        self.enqueue(id, key, reason, due, timers);
     }
 
     fn enqueue(
@@ -150,12 +225,16 @@ impl Manager {
         for c in &self.controllers {
             keys.clear();
             c.keys_for(ev, &mut keys);
+            if keys.is_empty() {
+                continue;
+            }
+            let delay = c.reaction(ev);
             for (k, r) in keys.drain(..) {
-                work.push((c.id(), k, r));
+                work.push((c.id(), k, r, delay));
             }
         }
-        for (id, k, r) in work {
-            self.enqueue(id, k, r, now + REACTION, timers);
+        for (id, k, r, delay) in work {
+            self.enqueue(id, k, r, now + delay, timers);
         }
     }
 

@@ -275,17 +275,8 @@ async fn set_last_applied(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
         }
         let recorded = super::patch::apply::last_applied_configuration(&placed);
         let mut v = live.encode();
-        if let Some(meta) = v
-            .as_object_mut()
-            .and_then(|o| o.get_mut("metadata"))
-            .and_then(Value::as_object_mut)
-        {
-            let ann = meta
-                .entry("annotations".to_string())
-                .or_insert_with(Value::object);
-            if let Some(a) = ann.as_object_mut() {
-                a.insert(LAST_APPLIED.to_string(), Value::String(recorded));
-            }
+        if let Some(a) = super::annotations_mut(&mut v) {
+            a.insert(LAST_APPLIED.to_string(), Value::String(recorded));
         }
         let stored = k.write_value(m.kind, &v, dry)?;
         k.report_write(&format, &stored, "configured", dry)?;

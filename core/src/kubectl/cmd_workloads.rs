@@ -107,17 +107,8 @@ impl Kubectl<'_> {
 
 /// Sets `kubernetes.io/change-cause` for `--record`.
 pub fn record_cause(v: &mut Value, cause: &str) {
-    if let Some(meta) = v
-        .as_object_mut()
-        .and_then(|o| o.get_mut("metadata"))
-        .and_then(Value::as_object_mut)
-    {
-        let ann = meta
-            .entry("annotations".to_string())
-            .or_insert_with(Value::object);
-        if let Some(a) = ann.as_object_mut() {
-            a.insert("kubernetes.io/change-cause".to_string(), cause.into());
-        }
+    if let Some(a) = super::annotations_mut(v) {
+        a.insert("kubernetes.io/change-cause".to_string(), cause.into());
     }
 }
 
@@ -660,13 +651,10 @@ pub async fn expose(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
         let port: i32 = p
             .parse()
             .map_err(|_| Fail::Msg(format!("invalid port: {p}")))?;
-        let target = match f.get("target-port") {
-            Some(t) => Some(match t.parse::<i32>() {
-                Ok(n) => IntOrString::Int(n),
-                Err(_) => IntOrString::String(t.to_string()),
-            }),
-            None => None,
-        };
+        let target = f.get("target-port").map(|t| match t.parse::<i32>() {
+            Ok(n) => IntOrString::Int(n),
+            Err(_) => IntOrString::String(t.to_string()),
+        });
         ports.push(ServicePort {
             port,
             target_port: target,

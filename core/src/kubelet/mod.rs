@@ -35,6 +35,8 @@ use volumes::Storage;
 pub enum KubeletTask {
     /// Register the Node object.
     Register,
+    /// Post the node status again (`nodeStatusReportFrequency`).
+    Heartbeat,
     /// Run the pod worker's sync.
     Sync(String),
     /// The pod sandbox is up.
@@ -103,6 +105,16 @@ impl Kubelet {
 
     pub fn node_ip(&self) -> &str {
         &self.node_ip
+    }
+
+    /// What the node is made of.
+    pub fn config(&self) -> &NodeSpecConfig {
+        &self.config
+    }
+
+    /// The node's position in the cluster (its addresses derive from it).
+    pub fn index(&self) -> u32 {
+        self.index
     }
 
     /// The node's end of the pod bridge (`10.244.N.1`): where the kubelet's
@@ -251,10 +263,18 @@ impl Kubelet {
     fn run_task(&mut self, task: KubeletTask, cx: &mut Cx) {
         let now = cx.api.now();
         match task {
-            KubeletTask::Register => {
-                node_status::register(self, cx.api);
-                // The file source reads its path at once on start.
-                self.schedule_manifest_read(cx, now);
+            KubeletTask::Register | KubeletTask::Heartbeat => {
+                if task == KubeletTask::Register {
+                    node_status::register(self, cx.api);
+                    // The file source reads its path at once on start.
+                    self.schedule_manifest_read(cx, now);
+                } else {
+                    node_status::post_status(self, cx.api);
+                }
+                cx.timers.at(
+                    now + node_status::STATUS_REPORT_INTERVAL,
+                    Task::Kubelet(self.node_name.clone(), KubeletTask::Heartbeat),
+                );
             }
             KubeletTask::ReadManifests => {
                 self.read_manifests(cx);

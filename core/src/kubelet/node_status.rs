@@ -31,7 +31,76 @@ fn kib(bytes: u64) -> Quantity {
     Quantity::parse(&format!("{}Ki", bytes / 1024)).unwrap_or_default()
 }
 
+/// How often a kubelet posts an unchanged node status
+/// (`nodeStatusReportFrequency`); the lease says it is alive in between.
+pub const STATUS_REPORT_INTERVAL: crate::apiserver::Millis = 5 * 60_000;
+
+/// The healthy conditions a running kubelet reports: (type, reason, message).
+const HEALTHY: [(&str, &str, &str, &str); 4] = [
+    (
+        "MemoryPressure",
+        "False",
+        "KubeletHasSufficientMemory",
+        "kubelet has sufficient memory available",
+    ),
+    (
+        "DiskPressure",
+        "False",
+        "KubeletHasNoDiskPressure",
+        "kubelet has no disk pressure",
+    ),
+    (
+        "PIDPressure",
+        "False",
+        "KubeletHasSufficientPID",
+        "kubelet has sufficient PID available",
+    ),
+    (
+        "Ready",
+        "True",
+        "KubeletReady",
+        "kubelet is posting ready status",
+    ),
+];
+
+/// Posts the node's conditions with a fresh heartbeat; a condition whose
+/// status changes (a node back from Unknown) gets a new transition time.
+pub(super) fn post_status(k: &Kubelet, api: &mut ApiServer) {
+    let Some(node) = api.store.get::<Node>("", &k.node_name).cloned() else {
+        return;
+    };
+    let now = api.time();
+    let mut n = (*node).clone();
+    for (type_, status, reason, message) in HEALTHY {
+        match n.status.conditions.iter_mut().find(|c| c.type_ == type_) {
+            Some(c) => {
+                if c.status != status {
+                    c.last_transition_time = Some(now);
+                }
+                c.status = status.to_string();
+                c.reason = reason.to_string();
+                c.message = message.to_string();
+                c.last_heartbeat_time = Some(now);
+            }
+            None => n.status.conditions.push(NodeCondition {
+                type_: type_.to_string(),
+                status: status.to_string(),
+                last_heartbeat_time: Some(now),
+                last_transition_time: Some(now),
+                reason: reason.to_string(),
+                message: message.to_string(),
+            }),
+        }
+    }
+    let _ = api.write_status(n);
+}
+
 pub(super) fn register(k: &Kubelet, api: &mut ApiServer) {
+    // A restarted kubelet finds its Node and reports in.
+    if api.store.get::<Node>("", &k.node_name).is_some() {
+        post_status(k, api);
+        return;
+    }
     let cfg = &k.config;
     let mut labels: BTreeMap<String, String> = [
         ("beta.kubernetes.io/arch", "amd64"),

@@ -109,7 +109,15 @@ impl Scheduler {
             }
             (Object::Node(n), _) => {
                 self.cache.upsert_node(n.clone());
-                self.kick(timers, now);
+                // A heartbeat alone changes nothing a pod could use
+                // (`nodeSchedulingPropertiesChange`).
+                let relevant = match &ev.old {
+                    Some(Object::Node(old)) => scheduling_properties_changed(old, n),
+                    _ => true,
+                };
+                if relevant {
+                    self.kick(timers, now);
+                }
             }
             (Object::Pod(p), WatchType::Deleted) => {
                 let key = ObjKey::of(&p.metadata);
@@ -677,4 +685,25 @@ impl Scheduler {
     pub fn known_nodes(&self) -> Vec<Rc<Node>> {
         self.cache.nodes().map(|i| i.node.clone()).collect()
     }
+}
+
+/// Whether a node update can make an unschedulable pod fit: its
+/// schedulability, taints, labels, allocatable resources or condition
+/// statuses changed (heartbeat times do not count).
+fn scheduling_properties_changed(
+    old: &crate::api::corev1::Node,
+    new: &crate::api::corev1::Node,
+) -> bool {
+    let statuses = |n: &crate::api::corev1::Node| {
+        n.status
+            .conditions
+            .iter()
+            .map(|c| (c.type_.clone(), c.status.clone()))
+            .collect::<Vec<_>>()
+    };
+    old.spec.unschedulable != new.spec.unschedulable
+        || old.spec.taints != new.spec.taints
+        || old.metadata.labels != new.metadata.labels
+        || old.status.allocatable != new.status.allocatable
+        || statuses(old) != statuses(new)
 }

@@ -14,16 +14,16 @@ pub use topology::{ClusterConfig, NodeSpecConfig};
 
 use std::rc::Rc;
 
-use crate::api::corev1::{Namespace, Node};
+use crate::api::corev1::{Namespace, Node, Pod};
 use crate::api::meta::ObjectMeta;
-use crate::apiserver::{ApiServer, Millis, TraceEntry, WriteOptions, EPOCH_MILLIS};
+use crate::apiserver::{ApiServer, DeleteOptions, Millis, TraceEntry, WriteOptions, EPOCH_MILLIS};
 use crate::controllers;
 use crate::images::Catalog;
 use crate::kubelet::volumes::Storage;
 use crate::kubelet::{Cx, Kubelet, KubeletTask};
 use crate::network::Network;
 use crate::scheduler::Scheduler;
-use crate::store::{Object, WatchEvent};
+use crate::store::{Kind, ObjKey, Object, WatchEvent, WatchType};
 
 /// A node as the front end shows it in a list: what `kubectl get nodes`
 /// would print, as data.
@@ -42,6 +42,9 @@ pub struct NodeSummary {
 /// system objects have the ages a learner sees on a fresh real cluster.
 pub const WARM_UP: Millis = 15 * 60_000;
 
+/// How long a started or joining node takes before its kubelet reports in.
+const NODE_BOOT: Millis = 1_000;
+
 /// Upper bound of tasks in one `advance_to`, against runaway feedback loops.
 const MAX_TASKS_PER_ADVANCE: u64 = 50_000_000;
 
@@ -56,9 +59,14 @@ pub struct Cluster {
     catalog: Catalog,
     network: Rc<Network>,
     storage: Storage,
+    /// Stopped nodes: what their kubelets need to start again.
+    stopped: BTreeMap<String, (NodeSpecConfig, u32)>,
     /// Simulated time at which the session started (after warm-up).
     start: Millis,
     tasks_run: u64,
+    /// Open watches (`kubectl get -w`): the events each has not read yet.
+    watches: BTreeMap<u64, Vec<WatchEvent>>,
+    next_watch: u64,
 }
 
 impl Cluster {
@@ -75,8 +83,11 @@ impl Cluster {
             catalog: Catalog::new(),
             network: Rc::new(Network::new(config.seed, EPOCH_MILLIS)),
             storage: Storage::default(),
+            stopped: BTreeMap::new(),
             start: 0,
             tasks_run: 0,
+            watches: BTreeMap::new(),
+            next_watch: 0,
         };
         c.bootstrap();
         c.advance_to(WARM_UP);
@@ -98,6 +109,7 @@ impl Cluster {
             let _ = self.api.create(obj, &WriteOptions::default());
         }
         controllers::volume::create_default_storage_class(&mut self.api);
+        controllers::endpoints::bootstrap_services(&mut self.api);
         kubeadm::create_addons(&mut self.api);
         for (i, node) in self.config.nodes().into_iter().enumerate() {
             let name = node.name.clone();
@@ -259,7 +271,31 @@ impl Cluster {
         }
     }
 
+    /// Opens a watch on every change from now on (`kubectl get -w`).
+    pub fn watch_open(&mut self) -> u64 {
+        self.dispatch();
+        self.next_watch += 1;
+        self.watches.insert(self.next_watch, Vec::new());
+        self.next_watch
+    }
+
+    /// The changes a watch has not read yet, oldest first.
+    pub fn watch_take(&mut self, id: u64) -> Vec<WatchEvent> {
+        self.dispatch();
+        self.watches
+            .get_mut(&id)
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    pub fn watch_close(&mut self, id: u64) {
+        self.watches.remove(&id);
+    }
+
     fn deliver(&mut self, ev: &WatchEvent, now: Millis) {
+        for w in self.watches.values_mut() {
+            w.push(ev.clone());
+        }
         self.network.on_event(ev);
         self.scheduler.on_event(ev, &mut self.timers, now);
         self.controllers.on_event(ev, &mut self.timers, now);
@@ -311,6 +347,142 @@ impl Cluster {
         self.kubelets.get(node)
     }
 
+    /// Powers a node off: its kubelet and containers stop and its pods
+    /// drop off the network. The API still shows the node and its pods as
+    /// they were until the node lifecycle controller notices the silence.
+    /// Returns false when no such node is running.
+    pub fn stop_node(&mut self, name: &str) -> bool {
+        let Some(k) = self.kubelets.remove(name) else {
+            return false;
+        };
+        self.stopped
+            .insert(name.to_string(), (k.config().clone(), k.index()));
+        self.silence_kubelet(name);
+        let now = self.api.now();
+        self.controllers.leases.stop(name, now);
+        self.controllers.wake(
+            controllers::CtrlId::NodeLifecycle,
+            ObjKey::new("", name),
+            controllers::QueueReason::Requeue,
+            now,
+            &mut self.timers,
+        );
+        true
+    }
+
+    /// Powers a stopped node on: a fresh kubelet reports the node Ready,
+    /// finishes deleting the pods deleted meanwhile and starts the others
+    /// again. Returns false when the node is not stopped.
+    pub fn start_node(&mut self, name: &str) -> bool {
+        let Some((config, index)) = self.stopped.remove(name) else {
+            return false;
+        };
+        let now = self.api.now();
+        self.controllers.leases.start(name, now);
+        let mut k = Kubelet::new(config, index);
+        let pods: Vec<Rc<Pod>> = self
+            .api
+            .store
+            .pods_on_node(name)
+            .filter_map(|key| {
+                self.api
+                    .store
+                    .get::<Pod>(&key.namespace, &key.name)
+                    .cloned()
+            })
+            .collect();
+        for p in pods {
+            if p.metadata.deletion_timestamp.is_some() {
+                // Its containers died with the node: nothing to wait for.
+                let opts = DeleteOptions {
+                    grace_period: Some(0),
+                    uid_precondition: Some(p.metadata.uid().to_string()),
+                    ..Default::default()
+                };
+                let _ = self.api.delete::<Pod>(p.namespace(), p.name(), &opts);
+            } else if !p.is_terminal() {
+                let ev = WatchEvent {
+                    kind: Kind::Pod,
+                    typ: WatchType::Added,
+                    object: Object::Pod(p),
+                    old: None,
+                    revision: self.api.store.revision(),
+                };
+                k.on_event(&ev, &mut self.timers, now);
+            }
+        }
+        self.kubelets.insert(name.to_string(), k);
+        self.timers.at(
+            now + NODE_BOOT,
+            Task::Kubelet(name.to_string(), KubeletTask::Register),
+        );
+        self.dispatch();
+        true
+    }
+
+    /// Joins a new node (as `kubeadm join`): its kubelet registers it a
+    /// moment later. Returns false when the name is taken.
+    pub fn add_node(&mut self, config: NodeSpecConfig) -> bool {
+        let name = config.name.clone();
+        if self.kubelets.contains_key(&name)
+            || self.stopped.contains_key(&name)
+            || self.api.store.get::<Node>("", &name).is_some()
+        {
+            return false;
+        }
+        let index = self
+            .kubelets
+            .values()
+            .map(Kubelet::index)
+            .chain(self.stopped.values().map(|(_, i)| *i))
+            .max()
+            .map_or(0, |i| i + 1);
+        let now = self.api.now();
+        self.controllers.leases.start(&name, now);
+        self.kubelets
+            .insert(name.clone(), Kubelet::new(config, index));
+        self.timers
+            .at(now + NODE_BOOT, Task::Kubelet(name, KubeletTask::Register));
+        true
+    }
+
+    /// Removes a node for good: its kubelet stops and its Node object is
+    /// deleted (as `kubectl delete node`); the pod garbage collector then
+    /// removes its pods. Returns false when there is no such node.
+    pub fn remove_node(&mut self, name: &str) -> bool {
+        let known = self.kubelets.remove(name).is_some() | self.stopped.remove(name).is_some();
+        self.silence_kubelet(name);
+        self.controllers.leases.remove(name);
+        let deleted = self
+            .api
+            .delete::<Node>("", name, &DeleteOptions::default())
+            .is_ok();
+        self.dispatch();
+        known || deleted
+    }
+
+    /// Drops a gone kubelet's pending work and its pods' addresses.
+    fn silence_kubelet(&mut self, name: &str) {
+        self.timers
+            .retain(|t| !matches!(t, Task::Kubelet(n, _) if n == name));
+        let ips: Vec<std::net::Ipv4Addr> = self
+            .api
+            .store
+            .pods_on_node(name)
+            .filter_map(|key| self.api.store.get::<Pod>(&key.namespace, &key.name))
+            .filter(|p| !p.spec.host_network)
+            .filter_map(|p| p.status.pod_ip.parse().ok())
+            .collect();
+        for ip in ips {
+            self.network.detach(ip);
+        }
+    }
+
+    /// Whether a node's kubelet is running.
+    pub fn node_running(&self, name: &str) -> bool {
+        self.kubelets.contains_key(name)
+    }
+
     /// Runs a command in a pod's container (`kubectl exec`) and makes sure
     /// the kubelet drives it.
     pub fn exec_in(
@@ -326,6 +498,30 @@ impl Cluster {
             return Err(crate::userland::SpawnError::NotFound(String::new()));
         };
         let handle = k.exec(uid, container, argv, opts, now)?;
+        self.poke_pod(node, uid);
+        Ok(handle)
+    }
+
+    /// Whether a process exec'd in a container (and its children) waits for
+    /// input, so an interactive `kubectl exec` should wait for the user.
+    pub fn exec_waits_for_input(
+        &mut self,
+        node: &str,
+        uid: &str,
+        container: &str,
+        pid: crate::userland::Pid,
+    ) -> bool {
+        self.kubelets
+            .get_mut(node)
+            .and_then(|k| k.machine_mut(uid, container))
+            .is_none_or(|m| m.waits_for_input(pid))
+    }
+
+    /// Lets a pod's containers react to input written to them.
+    pub fn poke_pod(&mut self, node: &str, uid: &str) {
+        let Some(k) = self.kubelets.get_mut(node) else {
+            return;
+        };
         let mut cx = Cx {
             api: &mut self.api,
             timers: &mut self.timers,
@@ -335,7 +531,6 @@ impl Cluster {
         };
         k.poke(uid, &mut cx);
         self.dispatch();
-        Ok(handle)
     }
 
     /// The exit status of an exec'd process once it ended; a container
@@ -370,7 +565,14 @@ impl Cluster {
             .table::<Node>()
             .iter()
             .map(|(_, _, n)| {
-                let mut status = n.ready_status().to_string();
+                // As kubectl prints it: any Ready condition but True is
+                // NotReady.
+                let mut status = match n.condition("Ready") {
+                    Some(c) if c.status == "True" => "Ready",
+                    Some(_) => "NotReady",
+                    None => "Unknown",
+                }
+                .to_string();
                 if n.spec.unschedulable {
                     status.push_str(",SchedulingDisabled");
                 }

@@ -42,6 +42,11 @@ impl Timers {
         self.heap.pop().map(|Reverse((t, _, task))| (t, task))
     }
 
+    /// Drops the tasks `keep` refuses (a stopped node's kubelet work).
+    pub fn retain(&mut self, mut keep: impl FnMut(&Task) -> bool) {
+        self.heap.retain(|Reverse((_, _, task))| keep(task));
+    }
+
     pub fn len(&self) -> usize {
         self.heap.len()
     }

@@ -4,6 +4,7 @@
 //! The browser terminal and `podlab run` both drive a [`Session`].
 
 mod ssh;
+mod trace;
 mod transcript;
 
 use std::cell::{Ref, RefCell, RefMut};
@@ -127,6 +128,8 @@ pub struct Session {
     shells: Vec<Shell>,
     logins: Rc<RefCell<Vec<ssh::Login>>>,
     pending: Vec<Line>,
+    /// Whether the session is at a terminal (prompts, a tty for programs).
+    tty: bool,
 }
 
 /// The programs of a node host: busybox's applets, `kubectl` and `ssh`.
@@ -134,6 +137,7 @@ pub fn host_registry() -> Registry {
     let mut r = busybox_registry();
     r.register("kubectl", ssh::host_kubectl_main);
     r.register("ssh", ssh::ssh_main);
+    r.register("trace", trace::trace_main);
     r
 }
 
@@ -142,7 +146,20 @@ thread_local! {
 }
 
 impl Session {
+    /// A session for scripts: no terminal, no prompts (what `podlab run`
+    /// replays transcripts in).
     pub fn new(cluster: Cluster) -> Session {
+        Session::start(cluster, false)
+    }
+
+    /// A session at a terminal: the shell prompts (`controlplane:~$ `) and
+    /// programs see a tty, so `kubectl exec -it … sh` opens an interactive
+    /// shell in the container.
+    pub fn interactive(cluster: Cluster) -> Session {
+        Session::start(cluster, true)
+    }
+
+    fn start(cluster: Cluster, tty: bool) -> Session {
         let cluster = Rc::new(RefCell::new(cluster));
         let mut s = Session {
             cluster,
@@ -150,6 +167,7 @@ impl Session {
             shells: Vec::new(),
             logins: Rc::new(RefCell::new(Vec::new())),
             pending: Vec::new(),
+            tty,
         };
         let env = vec![(
             "KUBECONFIG".to_string(),
@@ -160,7 +178,10 @@ impl Session {
             s.shells.push(shell);
         }
         s.settle(MAX_COMMAND_MILLIS);
-        s.pending.clear();
+        // A terminal keeps the first prompt; a script has none.
+        if !tty {
+            s.pending.clear();
+        }
         s
     }
 
@@ -200,6 +221,7 @@ impl Session {
                     ),
                     ("HOME".to_string(), HOME.to_string()),
                     ("TERM".to_string(), "xterm".to_string()),
+                    ("PS1".to_string(), "\\h:\\w$ ".to_string()),
                 ],
                 outside: Rc::new(HostOutside {
                     cluster: self.cluster.clone(),
@@ -223,6 +245,7 @@ impl Session {
         command: Option<String>,
         env: Vec<(String, String)>,
     ) -> Option<Shell> {
+        let tty = self.tty;
         let machine = self.host(node)?;
         let interactive = command.is_none();
         let argv = match command {
@@ -238,7 +261,7 @@ impl Session {
                     } else {
                         Stdin::Empty
                     },
-                    tty: false,
+                    tty: interactive && tty,
                     env,
                 },
             )
@@ -385,6 +408,13 @@ impl Session {
             }
         }
         opened
+    }
+
+    /// Output written since the last command (at a terminal, the first
+    /// prompt).
+    pub fn pending_output(&mut self) -> Vec<Line> {
+        self.collect_output();
+        std::mem::take(&mut self.pending)
     }
 
     fn collect_output(&mut self) {

@@ -1,0 +1,809 @@
+//! The Endpoints controller (`pkg/controller/endpoint`): for each Service
+//! with a selector, an Endpoints object of the same name listing the
+//! selected pods' addresses, ready ones in `addresses` and the others in
+//! `notReadyAddresses`, per target port.
+//!
+//! Also the pieces the EndpointSlice controller shares: which pods each
+//! Service selects (kept up to date from the watch feed, so a pod change
+//! touches only the Services that select it), which pods belong in
+//! endpoints, named-port resolution and the last-change trigger times.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use super::{Action, Controller, CtrlId, QueueReason};
+use crate::api::corev1::{
+    EndpointAddress, EndpointPort, EndpointSubset, Endpoints, ObjectReference, Pod, Protocol,
+    Service, ServicePort, ServiceType,
+};
+use crate::api::meta::{IntOrString, ObjectMeta};
+use crate::api::time::format_rfc3339;
+use crate::apiserver::{ApiError, ApiServer, DeleteOptions, Reason, WriteOptions};
+use crate::store::{Kind, ObjKey, Object, WatchEvent, WatchType};
+
+/// Annotation with the time of the change that led to this version.
+pub const LAST_CHANGE_TRIGGER_TIME: &str = "endpoints.kubernetes.io/last-change-trigger-time";
+/// Label on the endpoints of headless Services.
+pub const HEADLESS_LABEL: &str = "service.kubernetes.io/headless";
+/// Annotation on Endpoints cut down to the capacity.
+pub const OVER_CAPACITY: &str = "endpoints.kubernetes.io/over-capacity";
+/// Most addresses one Endpoints object holds (`maxCapacity`).
+const MAX_CAPACITY: usize = 1000;
+
+/// The selector a Service manages endpoints with, if any: ExternalName
+/// Services and Services without a selector get none from the controllers.
+pub fn managed_selector(svc: &Service) -> Option<&BTreeMap<String, String>> {
+    if svc.service_type() == ServiceType::ExternalName || svc.spec.selector.is_empty() {
+        return None;
+    }
+    Some(&svc.spec.selector)
+}
+
+fn selects(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String>) -> bool {
+    selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+}
+
+/// The parts of a pod that endpoints show; a change elsewhere needs no
+/// resync.
+fn endpoint_view(p: &Pod) -> impl PartialEq + '_ {
+    (
+        (
+            &p.status.pod_ip,
+            p.is_ready(),
+            p.metadata.deletion_timestamp.is_some(),
+        ),
+        (
+            p.is_terminal(),
+            &p.spec.node_name,
+            &p.spec.hostname,
+            &p.spec.subdomain,
+        ),
+        (
+            &p.metadata.labels,
+            p.condition("Ready").and_then(|c| c.last_transition_time),
+        ),
+    )
+}
+
+#[derive(Default)]
+struct IndexState {
+    /// Selectors of the Services that have one, by namespace and name.
+    selectors: BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>,
+    /// The pods each Service selects, once looked up.
+    members: BTreeMap<ObjKey, BTreeSet<String>>,
+}
+
+/// Which pods each Service selects, kept current from the watch feed.
+#[derive(Default)]
+pub struct ServicePods {
+    state: RefCell<IndexState>,
+}
+
+impl ServicePods {
+    /// Takes in a change; pushes the Services whose endpoints may differ.
+    pub fn observe(&self, ev: &WatchEvent, out: &mut Vec<ObjKey>) {
+        let mut st = self.state.borrow_mut();
+        match &ev.object {
+            Object::Service(svc) => {
+                let key = ObjKey::of(&svc.metadata);
+                let ns = key.namespace.clone();
+                let selector = (ev.typ != WatchType::Deleted)
+                    .then(|| managed_selector(svc).cloned())
+                    .flatten();
+                let old = st
+                    .selectors
+                    .get(&ns)
+                    .and_then(|m| m.get(&key.name))
+                    .cloned();
+                if old != selector {
+                    st.members.remove(&key);
+                    let per_ns = st.selectors.entry(ns.clone()).or_default();
+                    match selector {
+                        Some(s) => {
+                            per_ns.insert(key.name.clone(), s);
+                        }
+                        None => {
+                            per_ns.remove(&key.name);
+                            if per_ns.is_empty() {
+                                st.selectors.remove(&ns);
+                            }
+                        }
+                    }
+                }
+                out.push(key);
+            }
+            Object::Pod(p) => {
+                let ns = p.namespace();
+                let old = match &ev.old {
+                    Some(Object::Pod(o)) => Some(o),
+                    _ => None,
+                };
+                if ev.typ == WatchType::Modified
+                    && old.is_some_and(|o| endpoint_view(o) == endpoint_view(p))
+                {
+                    return;
+                }
+                let IndexState { selectors, members } = &mut *st;
+                let Some(services) = selectors.get(ns) else {
+                    return;
+                };
+                for (name, selector) in services {
+                    let was = old.is_some_and(|o| selects(selector, &o.metadata.labels));
+                    let is = ev.typ != WatchType::Deleted && selects(selector, &p.metadata.labels);
+                    if !was && !is {
+                        continue;
+                    }
+                    let key = ObjKey::new(ns, name);
+                    if let Some(set) = members.get_mut(&key) {
+                        if is {
+                            set.insert(p.name().to_string());
+                        } else {
+                            set.remove(p.name());
+                        }
+                    }
+                    out.push(key);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The pods a Service selects, in name order.
+    pub fn members(
+        &self,
+        api: &ApiServer,
+        key: &ObjKey,
+        selector: &BTreeMap<String, String>,
+    ) -> Vec<Rc<Pod>> {
+        let mut st = self.state.borrow_mut();
+        let known = st
+            .selectors
+            .get(&key.namespace)
+            .and_then(|m| m.get(&key.name))
+            == Some(selector);
+        if !known {
+            st.members.remove(key);
+        }
+        let names = st.members.entry(key.clone()).or_insert_with(|| {
+            api.store
+                .table::<Pod>()
+                .iter_ns(Some(&key.namespace))
+                .filter(|(_, p)| selects(selector, &p.metadata.labels))
+                .map(|(name, _)| name.to_string())
+                .collect()
+        });
+        names
+            .iter()
+            .filter_map(|n| api.store.get::<Pod>(&key.namespace, n))
+            .filter(|p| selects(selector, &p.metadata.labels))
+            .cloned()
+            .collect()
+    }
+
+    pub fn forget(&self, key: &ObjKey) {
+        self.state.borrow_mut().members.remove(key);
+    }
+}
+
+/// `ShouldPodBeInEndpoints`: running or pending with an IP, and (unless
+/// terminating pods are included) not being deleted.
+pub fn should_be_in_endpoints(p: &Pod, include_terminating: bool) -> bool {
+    if p.is_terminal() {
+        return false;
+    }
+    if p.status.pod_ip.is_empty() && p.status.pod_ips.is_empty() {
+        return false;
+    }
+    include_terminating || p.metadata.deletion_timestamp.is_none()
+}
+
+/// `ShouldSetHostname`: a pod with a hostname in the Service's subdomain.
+pub fn should_set_hostname(p: &Pod, svc: &Service) -> bool {
+    !p.spec.hostname.is_empty()
+        && p.spec.subdomain == svc.metadata.name()
+        && p.namespace() == svc.metadata.namespace()
+}
+
+/// `FindPort`: a numeric target port as is; a named one from the pod's
+/// container ports with the same name and protocol.
+pub fn find_port(p: &Pod, port: &ServicePort) -> Option<i32> {
+    match port.target_port.as_ref() {
+        None => Some(port.port),
+        Some(IntOrString::Int(i)) => Some(*i),
+        Some(IntOrString::String(name)) => {
+            fn proto(pr: &Protocol) -> &str {
+                if pr.as_str().is_empty() {
+                    "TCP"
+                } else {
+                    pr.as_str()
+                }
+            }
+            p.spec
+                .containers
+                .iter()
+                .chain(
+                    p.spec
+                        .init_containers
+                        .iter()
+                        .filter(|c| c.restart_policy.as_deref() == Some("Always")),
+                )
+                .flat_map(|c| c.ports.iter())
+                .find(|cp| cp.name == *name && proto(&cp.protocol) == proto(&port.protocol))
+                .map(|cp| cp.container_port)
+        }
+    }
+}
+
+/// The pod reference endpoints carry.
+pub fn pod_ref(p: &Pod) -> ObjectReference {
+    ObjectReference {
+        kind: "Pod".to_string(),
+        namespace: p.namespace().to_string(),
+        name: p.name().to_string(),
+        uid: p.metadata.uid().to_string(),
+        ..Default::default()
+    }
+}
+
+/// Tracks when the pods and Service behind an endpoints object last
+/// changed (`TriggerTimeTracker`), in Unix seconds.
+#[derive(Default)]
+pub struct TriggerTimes {
+    states: BTreeMap<ObjKey, TriggerState>,
+}
+
+#[derive(Default)]
+struct TriggerState {
+    pods: BTreeMap<String, i64>,
+    service: i64,
+}
+
+impl TriggerTimes {
+    /// The time to publish, or None when no change is known: the Service's
+    /// creation for a new Service, else the earliest change since the last
+    /// sync among the pods' readiness transitions and the Service.
+    pub fn compute(&mut self, svc: &Service, pods: &[Rc<Pod>]) -> Option<i64> {
+        let key = ObjKey::of(&svc.metadata);
+        let known = self.states.contains_key(&key);
+        let state = self.states.entry(key).or_default();
+        let mut min_changed: Option<i64> = None;
+        let mut now_pods = BTreeMap::new();
+        for p in pods {
+            if let Some(t) = p.condition("Ready").and_then(|c| c.last_transition_time) {
+                let t = t.seconds();
+                now_pods.insert(p.name().to_string(), t);
+                if state.pods.get(p.name()).is_none_or(|old| t > *old) {
+                    min_changed = Some(min_changed.map_or(t, |m| m.min(t)));
+                }
+            }
+        }
+        let created = svc.metadata.creation_timestamp.map_or(0, |t| t.seconds());
+        if created > state.service {
+            min_changed = Some(min_changed.map_or(created, |m| m.min(created)));
+        }
+        state.pods = now_pods;
+        state.service = created;
+        if !known {
+            return Some(created);
+        }
+        min_changed
+    }
+
+    pub fn forget(&mut self, key: &ObjKey) {
+        self.states.remove(key);
+    }
+}
+
+/// Sets or clears the trigger-time annotation.
+pub fn set_trigger_time(meta: &mut ObjectMeta, t: Option<i64>) {
+    match t {
+        Some(t) => {
+            meta.annotations
+                .insert(LAST_CHANGE_TRIGGER_TIME.to_string(), format_rfc3339(t));
+        }
+        None => {
+            meta.annotations.remove(LAST_CHANGE_TRIGGER_TIME);
+        }
+    }
+}
+
+/// Keeps Endpoints objects in step with the pods Services select.
+#[derive(Default)]
+pub struct EndpointsController {
+    pods: ServicePods,
+    triggers: TriggerTimes,
+}
+
+impl Controller for EndpointsController {
+    fn id(&self) -> CtrlId {
+        CtrlId::Endpoints
+    }
+
+    fn keys_for(&self, ev: &WatchEvent, out: &mut Vec<(ObjKey, QueueReason)>) {
+        if let Object::Endpoints(e) = &ev.object {
+            // A deleted Endpoints object is rebuilt if its Service wants one.
+            if ev.typ == WatchType::Deleted {
+                out.push((
+                    ObjKey::of(&e.metadata),
+                    QueueReason::Changed(Kind::Endpoints, ev.typ),
+                ));
+            }
+            return;
+        }
+        let mut keys = Vec::new();
+        self.pods.observe(ev, &mut keys);
+        let reason = match &ev.object {
+            Object::Pod(p) => QueueReason::Related(Kind::Pod, p.name().to_string()),
+            o => QueueReason::Changed(o.kind(), ev.typ),
+        };
+        out.extend(keys.into_iter().map(|k| (k, reason.clone())));
+    }
+
+    fn reconcile(&mut self, key: &ObjKey, api: &mut ApiServer) -> Result<Action, ApiError> {
+        let Some(svc) = api.store.get::<Service>(&key.namespace, &key.name).cloned() else {
+            // The Service is gone: so are its endpoints.
+            self.triggers.forget(key);
+            self.pods.forget(key);
+            if api
+                .store
+                .get::<Endpoints>(&key.namespace, &key.name)
+                .is_some()
+            {
+                match api.delete::<Endpoints>(&key.namespace, &key.name, &DeleteOptions::default())
+                {
+                    Ok(_) => {}
+                    Err(e) if e.reason == Reason::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            return Ok(Action::AwaitChange);
+        };
+        let Some(selector) = managed_selector(&svc).cloned() else {
+            return Ok(Action::AwaitChange);
+        };
+        let pods = self.pods.members(api, key, &selector);
+        let trigger = self.triggers.compute(&svc, &pods);
+        let subsets = desired_subsets(&svc, &pods);
+
+        let current = api
+            .store
+            .get::<Endpoints>(&key.namespace, &key.name)
+            .cloned();
+        let mut labels = svc.metadata.labels.clone();
+        if svc.is_headless() {
+            labels.insert(HEADLESS_LABEL.to_string(), String::new());
+        } else {
+            labels.remove(HEADLESS_LABEL);
+        }
+        if let Some(cur) = &current {
+            let mut compare = cur.metadata.labels.clone();
+            compare.remove(HEADLESS_LABEL);
+            let capacity_noted = cur.metadata.annotation(OVER_CAPACITY).is_some()
+                == (address_count(&cur.subsets) > MAX_CAPACITY);
+            if cur.subsets == subsets && compare == svc.metadata.labels && capacity_noted {
+                return Ok(Action::AwaitChange);
+            }
+        }
+        let mut eps = match &current {
+            Some(cur) => (**cur).clone(),
+            None => Endpoints {
+                metadata: ObjectMeta {
+                    name: Some(key.name.clone()),
+                    namespace: Some(key.namespace.clone()),
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        };
+        eps.subsets = subsets;
+        if truncate(&mut eps.subsets) {
+            eps.metadata
+                .annotations
+                .insert(OVER_CAPACITY.to_string(), "truncated".to_string());
+        } else {
+            eps.metadata.annotations.remove(OVER_CAPACITY);
+        }
+        eps.metadata.labels = labels;
+        set_trigger_time(&mut eps.metadata, trigger);
+        let result = if current.is_some() {
+            api.update(eps, &WriteOptions::default()).map(|_| ())
+        } else {
+            api.create(eps, &WriteOptions::default()).map(|_| ())
+        };
+        match result {
+            Ok(()) => Ok(Action::AwaitChange),
+            // Someone else wrote it meanwhile: look again.
+            Err(e) if matches!(e.reason, Reason::AlreadyExists | Reason::Conflict) => {
+                Ok(Action::RequeueAfter(super::REACTION))
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// The subsets the controller wants: one address per pod and target port,
+/// then repacked and sorted as `RepackSubsets` does.
+pub fn desired_subsets(svc: &Service, pods: &[Rc<Pod>]) -> Vec<EndpointSubset> {
+    let tolerate_unready = svc.spec.publish_not_ready_addresses;
+    // (address, ready) per port; a sentinel port -1 for port-less headless
+    // Services.
+    let mut by_port: BTreeMap<PortKey, BTreeMap<AddrKey, (EndpointAddress, bool)>> =
+        BTreeMap::new();
+    for p in pods {
+        if !should_be_in_endpoints(p, tolerate_unready) {
+            continue;
+        }
+        let ip = if p.status.pod_ip.is_empty() {
+            p.status
+                .pod_ips
+                .first()
+                .map(|i| i.ip.clone())
+                .unwrap_or_default()
+        } else {
+            p.status.pod_ip.clone()
+        };
+        let mut addr = EndpointAddress {
+            ip,
+            node_name: p.node_name().map(str::to_string),
+            target_ref: Some(pod_ref(p)),
+            ..Default::default()
+        };
+        if should_set_hostname(p, svc) {
+            addr.hostname = p.spec.hostname.clone();
+        }
+        let ready = tolerate_unready || p.is_ready();
+        let mut ports: Vec<PortKey> = Vec::new();
+        if svc.spec.ports.is_empty() {
+            if svc.is_headless() {
+                ports.push(PortKey::sentinel());
+            }
+        } else {
+            for sp in &svc.spec.ports {
+                if let Some(port) = find_port(p, sp) {
+                    ports.push(PortKey::of(&EndpointPort {
+                        name: sp.name.clone(),
+                        port,
+                        protocol: sp.protocol.clone(),
+                        app_protocol: sp.app_protocol.clone(),
+                    }));
+                }
+            }
+        }
+        for port in ports {
+            let key = AddrKey(addr.ip.clone(), p.metadata.uid().to_string());
+            let entry = by_port
+                .entry(port)
+                .or_default()
+                .entry(key)
+                .or_insert_with(|| (addr.clone(), ready));
+            // Ready wins when an address shows up twice.
+            entry.1 |= ready;
+        }
+    }
+    // Group ports that share the same set of (address, readiness).
+    type Group = (Vec<PortKey>, Vec<(EndpointAddress, bool)>);
+    let mut groups: BTreeMap<Vec<(AddrKey, bool)>, Group> = BTreeMap::new();
+    for (port, addrs) in by_port {
+        let signature: Vec<(AddrKey, bool)> =
+            addrs.iter().map(|(k, (_, r))| (k.clone(), *r)).collect();
+        let entry = groups
+            .entry(signature)
+            .or_insert_with(|| (Vec::new(), addrs.into_values().collect()));
+        entry.0.push(port);
+    }
+    let mut subsets: Vec<EndpointSubset> = groups
+        .into_values()
+        .map(|(ports, addrs)| {
+            let mut s = EndpointSubset {
+                ports: ports
+                    .into_iter()
+                    .filter(|p| p.port > 0)
+                    .map(PortKey::into_port)
+                    .collect(),
+                ..Default::default()
+            };
+            for (a, ready) in addrs {
+                if ready {
+                    s.addresses.push(a);
+                } else {
+                    s.not_ready_addresses.push(a);
+                }
+            }
+            // Addresses sort by IP as text, then by pod uid.
+            let by_ip = |a: &EndpointAddress, b: &EndpointAddress| {
+                a.ip.cmp(&b.ip).then_with(|| {
+                    let uid = |x: &EndpointAddress| {
+                        x.target_ref
+                            .as_ref()
+                            .map(|r| r.uid.clone())
+                            .unwrap_or_default()
+                    };
+                    uid(a).cmp(&uid(b))
+                })
+            };
+            s.addresses.sort_by(by_ip);
+            s.not_ready_addresses.sort_by(by_ip);
+            s
+        })
+        .collect();
+    subsets.sort_by(|a, b| {
+        let first = |s: &EndpointSubset| {
+            s.addresses
+                .first()
+                .or(s.not_ready_addresses.first())
+                .map(|a| a.ip.clone())
+        };
+        first(a).cmp(&first(b))
+    });
+    subsets
+}
+
+fn address_count(subsets: &[EndpointSubset]) -> usize {
+    subsets
+        .iter()
+        .map(|s| s.addresses.len() + s.not_ready_addresses.len())
+        .sum()
+}
+
+/// `truncateEndpoints`: cuts the addresses to the capacity, keeping ready
+/// ones first and sharing the room among subsets by size. Returns whether
+/// anything was cut.
+fn truncate(subsets: &mut [EndpointSubset]) -> bool {
+    let ready: usize = subsets.iter().map(|s| s.addresses.len()).sum();
+    let not_ready: usize = subsets.iter().map(|s| s.not_ready_addresses.len()).sum();
+    if ready + not_ready <= MAX_CAPACITY {
+        return false;
+    }
+    let cut_ready = ready > MAX_CAPACITY;
+    let (max, total) = if cut_ready {
+        (MAX_CAPACITY, ready)
+    } else {
+        (MAX_CAPACITY - ready, not_ready)
+    };
+    let mut room = max;
+    for s in subsets.iter_mut() {
+        let n = if cut_ready {
+            s.addresses.len()
+        } else {
+            s.not_ready_addresses.len()
+        };
+        let share = (n * max).div_ceil(total.max(1)).min(room);
+        if cut_ready {
+            s.addresses.truncate(share);
+            s.not_ready_addresses.clear();
+            room -= s.addresses.len();
+        } else {
+            s.not_ready_addresses.truncate(share);
+            room -= s.not_ready_addresses.len();
+        }
+    }
+    true
+}
+
+/// An endpoint port as a sortable key.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct PortKey {
+    name: String,
+    port: i32,
+    protocol: String,
+    app_protocol: Option<String>,
+}
+
+impl PortKey {
+    fn of(p: &EndpointPort) -> PortKey {
+        PortKey {
+            name: p.name.clone(),
+            port: p.port,
+            protocol: p.protocol.as_str().to_string(),
+            app_protocol: p.app_protocol.clone(),
+        }
+    }
+
+    fn sentinel() -> PortKey {
+        PortKey {
+            name: String::new(),
+            port: -1,
+            protocol: String::new(),
+            app_protocol: None,
+        }
+    }
+
+    fn into_port(self) -> EndpointPort {
+        EndpointPort {
+            name: self.name,
+            port: self.port,
+            protocol: Protocol::parse(&self.protocol),
+            app_protocol: self.app_protocol,
+        }
+    }
+}
+
+/// An address by IP and pod uid.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct AddrKey(String, String);
+
+/// The Services a kubeadm cluster starts with: the API server's own
+/// `kubernetes` Service with the Endpoints and EndpointSlice its endpoint
+/// reconciler keeps (the control plane's address, port 6443), and the
+/// cluster DNS Service `kube-dns` in kube-system.
+pub fn bootstrap_services(api: &mut ApiServer) {
+    use crate::api::corev1::{ServicePort, ServiceSpec};
+    use crate::api::discovery::{
+        AddressType, Endpoint, EndpointConditions, EndpointPort as SlicePort, EndpointSlice,
+        SERVICE_NAME_LABEL,
+    };
+    use crate::api::resource::Resource;
+
+    let pairs = |kv: &[(&str, &str)]| -> BTreeMap<String, String> {
+        kv.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let port = |name: &str, port: i32, target: i32, protocol: Protocol| ServicePort {
+        name: name.to_string(),
+        protocol,
+        port,
+        target_port: Some(IntOrString::Int(target)),
+        ..Default::default()
+    };
+    let mut kubernetes = Service {
+        metadata: ObjectMeta {
+            name: Some("kubernetes".to_string()),
+            namespace: Some("default".to_string()),
+            labels: pairs(&[("component", "apiserver"), ("provider", "kubernetes")]),
+            ..Default::default()
+        },
+        spec: ServiceSpec {
+            cluster_ip: "10.96.0.1".to_string(),
+            ports: vec![port("https", 443, 6443, Protocol::Tcp)],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    kubernetes.set_defaults();
+    let _ = api.create(kubernetes, &WriteOptions::default());
+
+    let apiserver_ip = crate::kubelet::node_ip(0);
+    let endpoints = Endpoints {
+        metadata: ObjectMeta {
+            name: Some("kubernetes".to_string()),
+            namespace: Some("default".to_string()),
+            labels: pairs(&[("endpointslice.kubernetes.io/skip-mirror", "true")]),
+            ..Default::default()
+        },
+        subsets: vec![EndpointSubset {
+            addresses: vec![EndpointAddress {
+                ip: apiserver_ip.clone(),
+                ..Default::default()
+            }],
+            ports: vec![EndpointPort {
+                name: "https".to_string(),
+                port: 6443,
+                protocol: Protocol::Tcp,
+                app_protocol: None,
+            }],
+            ..Default::default()
+        }],
+    };
+    let _ = api.create(endpoints, &WriteOptions::default());
+    let slice = EndpointSlice {
+        metadata: ObjectMeta {
+            name: Some("kubernetes".to_string()),
+            namespace: Some("default".to_string()),
+            labels: pairs(&[(SERVICE_NAME_LABEL, "kubernetes")]),
+            ..Default::default()
+        },
+        address_type: AddressType::IPv4,
+        endpoints: Some(vec![Endpoint {
+            addresses: vec![apiserver_ip],
+            conditions: EndpointConditions {
+                ready: Some(true),
+                ..Default::default()
+            },
+            ..Default::default()
+        }]),
+        ports: Some(vec![SlicePort {
+            name: Some("https".to_string()),
+            protocol: Some(Protocol::Tcp),
+            port: Some(6443),
+            app_protocol: None,
+        }]),
+    };
+    let _ = api.create(slice, &WriteOptions::default());
+
+    let mut dns = Service {
+        metadata: ObjectMeta {
+            name: Some("kube-dns".to_string()),
+            namespace: Some("kube-system".to_string()),
+            labels: pairs(&[
+                ("k8s-app", "kube-dns"),
+                ("kubernetes.io/cluster-service", "true"),
+                ("kubernetes.io/name", "CoreDNS"),
+            ]),
+            annotations: pairs(&[
+                ("prometheus.io/port", "9153"),
+                ("prometheus.io/scrape", "true"),
+            ]),
+            ..Default::default()
+        },
+        spec: ServiceSpec {
+            cluster_ip: "10.96.0.10".to_string(),
+            selector: pairs(&[("k8s-app", "kube-dns")]),
+            ports: vec![
+                port("dns", 53, 53, Protocol::Udp),
+                port("dns-tcp", 53, 53, Protocol::Tcp),
+                port("metrics", 9153, 9153, Protocol::Tcp),
+            ],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    dns.set_defaults();
+    let _ = api.create(dns, &WriteOptions::default());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn addrs(prefix: &str, n: usize) -> Vec<EndpointAddress> {
+        (0..n)
+            .map(|i| EndpointAddress {
+                ip: format!("{prefix}.{i}"),
+                ..Default::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn truncation_keeps_ready_addresses_first_and_shares_by_size() {
+        let cases = [
+            ("under capacity is untouched", (600, 300), (600, 300), false),
+            (
+                "not-ready addresses are cut first",
+                (900, 300),
+                (900, 100),
+                true,
+            ),
+            (
+                "too many ready drops the not-ready",
+                (1200, 50),
+                (1000, 0),
+                true,
+            ),
+        ];
+        for (name, (ready, not_ready), want, cut) in cases {
+            let mut subsets = vec![EndpointSubset {
+                addresses: addrs("10.0.0", ready),
+                not_ready_addresses: addrs("10.0.1", not_ready),
+                ports: Vec::new(),
+            }];
+            assert_eq!(truncate(&mut subsets), cut, "{name}");
+            let got = (
+                subsets[0].addresses.len(),
+                subsets[0].not_ready_addresses.len(),
+            );
+            assert_eq!(got, want, "{name}");
+        }
+    }
+
+    #[test]
+    fn two_subsets_share_the_capacity_in_proportion() {
+        let mut subsets = vec![
+            EndpointSubset {
+                addresses: addrs("10.0.0", 900),
+                ..Default::default()
+            },
+            EndpointSubset {
+                addresses: addrs("10.0.1", 300),
+                ..Default::default()
+            },
+        ];
+        assert!(truncate(&mut subsets));
+        assert_eq!(
+            (subsets[0].addresses.len(), subsets[1].addresses.len()),
+            (750, 250)
+        );
+    }
+}
