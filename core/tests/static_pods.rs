@@ -214,3 +214,31 @@ fn a_mirror_pod_is_not_a_regular_pod_on_its_node() {
         Some(3)
     );
 }
+
+#[test]
+fn logs_and_exec_of_a_mirror_pod_reach_its_static_pod() {
+    let mut s = session();
+    static_web_running(&mut s);
+    let cases = [
+        (
+            "the etcd log starts with its arguments",
+            "kubectl logs -n kube-system etcd-controlplane | head -1 | grep -c 'Running: '",
+            "1\n",
+        ),
+        (
+            "exec runs in the static pod's container",
+            "kubectl exec static-web-node01 -- cat /etc/hostname",
+            "static-web-node01\n",
+        ),
+    ];
+    for (name, cmd, want) in cases {
+        assert_eq!(text(&s.run(cmd)), want, "{name}");
+    }
+    // Still so once the mirror pod was recreated with a new uid.
+    s.run("kubectl delete pod static-web-node01");
+    s.run("sleep 3");
+    assert_eq!(
+        text(&s.run("kubectl exec static-web-node01 -- cat /etc/hostname")),
+        "static-web-node01\n"
+    );
+}

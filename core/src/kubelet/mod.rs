@@ -81,6 +81,9 @@ pub struct Kubelet {
     /// When each manifest file was first seen (`config.seen`).
     seen: BTreeMap<String, String>,
     manifest_errors: Vec<static_pods::ManifestError>,
+    /// Mirror pods' uids to their static pods' (the kubelet serves logs
+    /// and exec of a mirror pod from its static pod).
+    mirrors: BTreeMap<String, String>,
 }
 
 impl Kubelet {
@@ -100,6 +103,7 @@ impl Kubelet {
             host_changes_seen: 0,
             seen: BTreeMap::new(),
             manifest_errors: Vec::new(),
+            mirrors: BTreeMap::new(),
         }
     }
 
@@ -155,6 +159,12 @@ impl Kubelet {
             return;
         };
         if static_pods::is_mirror(p) {
+            let uid = p.metadata.uid().to_string();
+            if ev.typ == WatchType::Deleted || p.node_name() != Some(self.node_name.as_str()) {
+                self.mirrors.remove(&uid);
+            } else if let Some(hash) = p.metadata.annotations.get(static_pods::MIRROR) {
+                self.mirrors.insert(uid, hash.clone());
+            }
             self.on_mirror_event(p, timers, now);
             return;
         }
@@ -414,9 +424,18 @@ impl Kubelet {
         }
     }
 
+    /// The pod worker's key for an API pod's uid: a mirror pod stands for
+    /// its static pod.
+    fn worker_uid<'a>(&'a self, uid: &'a str) -> &'a str {
+        if self.pods.contains_key(uid) {
+            return uid;
+        }
+        self.mirrors.get(uid).map_or(uid, String::as_str)
+    }
+
     /// Log chunks of a container: the current instance, or the previous one.
     pub fn logs(&self, uid: &str, container: &str, previous: bool) -> Option<Vec<Chunk>> {
-        let w = self.pods.get(uid)?;
+        let w = self.pods.get(self.worker_uid(uid))?;
         let c = &w.ctrs[w.ctr_index(container)?];
         if previous {
             c.prev_log.as_ref().map(|l| l.chunks())
@@ -430,7 +449,7 @@ impl Kubelet {
     /// Whether the container has a running instance.
     pub fn is_running(&self, uid: &str, container: &str) -> bool {
         self.pods
-            .get(uid)
+            .get(self.worker_uid(uid))
             .and_then(|w| w.ctr_index(container).map(|i| w.ctrs[i].alive()))
             .unwrap_or(false)
     }
@@ -438,14 +457,15 @@ impl Kubelet {
     /// Whether the container ever ran (so it has logs).
     pub fn has_started(&self, uid: &str, container: &str) -> bool {
         self.pods
-            .get(uid)
+            .get(self.worker_uid(uid))
             .and_then(|w| w.ctr_index(container).map(|i| w.ctrs[i].instances > 0))
             .unwrap_or(false)
     }
 
     /// The machine of a running container, for `kubectl exec`.
     pub fn machine_mut(&mut self, uid: &str, container: &str) -> Option<&mut Machine> {
-        let w = self.pods.get_mut(uid)?;
+        let uid = self.worker_uid(uid).to_string();
+        let w = self.pods.get_mut(&uid)?;
         let i = w.ctr_index(container)?;
         w.ctrs[i].inst.as_mut().map(|inst| &mut inst.machine)
     }
@@ -468,7 +488,8 @@ impl Kubelet {
 
     /// Marks a pod's containers due now (after an exec changed them).
     pub fn poke(&mut self, uid: &str, cx: &mut Cx) {
-        if let Some(mut w) = self.pods.remove(uid) {
+        let uid = self.worker_uid(uid).to_string();
+        if let Some(mut w) = self.pods.remove(&uid) {
             self.wake(&mut w, cx);
             self.put_back(w, cx);
         }
