@@ -2,6 +2,7 @@
 //! it: kube-system's pods, `ssh` between nodes, hostPath directories seen
 //! from both sides, and DNS that depends on CoreDNS.
 
+use podlab_core::sim::NodeSpecConfig;
 use podlab_core::terminal::{Line, Session};
 use podlab_core::userland::Stream;
 use podlab_core::{Cluster, ClusterConfig};
@@ -291,4 +292,38 @@ fn host_network_pods_answer_on_their_node_address() {
     // The API server's static pod listens on the control plane's address.
     let out = text(&s.run("kubectl run probe --image=busybox --restart=Never -- wget -qO- -T 2 http://192.168.1.10:2381/health; sleep 10; kubectl logs probe"));
     assert!(out.contains("{\"health\":\"true\""), "{out}");
+}
+
+#[test]
+fn ssh_follows_nodes_that_stop_start_and_join() {
+    let mut s = session();
+    assert!(s.cluster_mut().stop_node("node01"));
+    let out = s.run("ssh node01");
+    assert_eq!(
+        stderr(&out),
+        "ssh: connect to host node01 port 22: No route to host\n"
+    );
+    assert_eq!(text(&s.run("echo $?")), "255\n");
+    assert!(s.cluster_mut().start_node("node01"));
+    assert_eq!(text(&s.run("ssh node01 hostname")), "node01\n");
+    assert!(s.cluster_mut().add_node(NodeSpecConfig {
+        name: "node03".into(),
+        labels: Vec::new(),
+        taints: Vec::new(),
+        cpu_millis: 2000,
+        memory_bytes: 4 << 30,
+        max_pods: 110,
+    }));
+    s.run("sleep 30");
+    let cases = [
+        ("the new node is a host", "ssh node03 hostname", "node03\n"),
+        (
+            "flannel's init containers installed its CNI config",
+            "ssh node03 ls /etc/cni/net.d",
+            "10-flannel.conflist\n",
+        ),
+    ];
+    for (name, cmd, want) in cases {
+        assert_eq!(text(&s.run(cmd)), want, "{name}");
+    }
 }

@@ -439,6 +439,7 @@ impl Cluster {
             .map_or(0, |i| i + 1);
         let now = self.api.now();
         self.controllers.leases.start(&name, now);
+        self.storage.add_host(&name, &kubeadm::host_image(false));
         self.kubelets
             .insert(name.clone(), Kubelet::new(config, index));
         self.timers

@@ -74,7 +74,14 @@ pub fn ssh_main(p: Proc) -> ProgramFuture {
         };
         let node = resolve(&cluster.borrow(), &host);
         let Some(node) = node else {
-            let msg = if host.parse::<std::net::Ipv4Addr>().is_ok() {
+            // A powered-off node's name still resolves (/etc/hosts); its
+            // address answers no ARP.
+            let down = {
+                let c = cluster.borrow();
+                let lower = host.to_ascii_lowercase();
+                c.nodes().iter().any(|n| n.name == lower) && !c.node_running(&lower)
+            };
+            let msg = if down || host.parse::<std::net::Ipv4Addr>().is_ok() {
                 format!("ssh: connect to host {host} port 22: No route to host\n")
             } else {
                 format!(
