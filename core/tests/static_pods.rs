@@ -2,13 +2,13 @@
 //! server, shows up as a mirror pod, survives `kubectl delete` and goes
 //! away with its file.
 
-use podlab_core::api::corev1::Pod;
-use podlab_core::terminal::{Line, Session};
-use podlab_core::{Cluster, ClusterConfig};
+mod common;
 
-fn text(lines: &[Line]) -> String {
-    lines.iter().map(|l| l.text.as_str()).collect()
-}
+use common::text;
+
+use podlab_core::api::corev1::Pod;
+use podlab_core::terminal::Session;
+use podlab_core::{Cluster, ClusterConfig};
 
 fn session() -> Session {
     Session::new(Cluster::new(ClusterConfig::default()))

@@ -2,22 +2,13 @@
 //! it: kube-system's pods, `ssh` between nodes, hostPath directories seen
 //! from both sides, and DNS that depends on CoreDNS.
 
+mod common;
+
+use common::{err, text};
+
 use podlab_core::sim::NodeSpecConfig;
-use podlab_core::terminal::{Line, Session};
-use podlab_core::userland::Stream;
+use podlab_core::terminal::Session;
 use podlab_core::{Cluster, ClusterConfig};
-
-fn text(lines: &[Line]) -> String {
-    lines.iter().map(|l| l.text.as_str()).collect()
-}
-
-fn stderr(lines: &[Line]) -> String {
-    lines
-        .iter()
-        .filter(|l| l.stream == Stream::Stderr)
-        .map(|l| l.text.as_str())
-        .collect()
-}
 
 fn session() -> Session {
     Session::new(Cluster::new(ClusterConfig::default()))
@@ -134,7 +125,7 @@ fn ssh_to_an_unknown_host_fails_as_openssh_does() {
     let mut s = session();
     let out = s.run("ssh node09");
     assert_eq!(
-        stderr(&out),
+        err(&out),
         "ssh: Could not resolve hostname node09: Name or service not known\n"
     );
     assert_eq!(text(&s.run("echo $?")), "255\n");
@@ -153,7 +144,7 @@ fn ssh_with_a_command_runs_it_remotely_and_returns_its_status() {
 fn kubectl_on_a_worker_has_no_kubeconfig() {
     let mut s = session();
     s.run("ssh node01");
-    let out = stderr(&s.run("kubectl get pods"));
+    let out = err(&s.run("kubectl get pods"));
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 6, "{out}");
     for l in &lines[..5] {
@@ -184,7 +175,7 @@ fn a_file_a_pod_writes_to_a_host_path_is_on_that_node() {
         "hello from the pod\n"
     );
     assert_eq!(
-        stderr(&s.run("ssh node02 cat /var/data/x")),
+        err(&s.run("ssh node02 cat /var/data/x")),
         "cat: can't open '/var/data/x': No such file or directory\n"
     );
     // And the other way round: a file put there on the host shows in the pod.
@@ -300,7 +291,7 @@ fn ssh_follows_nodes_that_stop_start_and_join() {
     assert!(s.cluster_mut().stop_node("node01"));
     let out = s.run("ssh node01");
     assert_eq!(
-        stderr(&out),
+        err(&out),
         "ssh: connect to host node01 port 22: No route to host\n"
     );
     assert_eq!(text(&s.run("echo $?")), "255\n");
