@@ -241,14 +241,13 @@ impl Kubelet {
         let at = now + sync::WATCH_DELAY;
         match worker {
             Some(w) => {
-                if w.uid != hash || p.metadata.deletion_timestamp.is_some() {
-                    if w.sync_at.is_none_or(|t| at < t) {
-                        w.sync_at = Some(at);
-                        timers.at(
-                            at,
-                            Task::Kubelet(self.node_name.clone(), KubeletTask::Sync(w.uid.clone())),
-                        );
-                    }
+                let stale = w.uid != hash || p.metadata.deletion_timestamp.is_some();
+                if stale && w.sync_at.is_none_or(|t| at < t) {
+                    w.sync_at = Some(at);
+                    timers.at(
+                        at,
+                        Task::Kubelet(self.node_name.clone(), KubeletTask::Sync(w.uid.clone())),
+                    );
                 }
             }
             None => {

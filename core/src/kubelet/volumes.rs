@@ -295,9 +295,7 @@ fn build_one(
     };
     if let Some(h) = &v.host_path {
         let t = h.type_.as_deref().unwrap_or("");
-        return storage
-            .host_path(node, &h.path, t, wall)
-            .map_err(|e| fail(e));
+        return storage.host_path(node, &h.path, t, wall).map_err(&fail);
     }
     if v.empty_dir.is_some() {
         return Ok(Volume::empty_dir());

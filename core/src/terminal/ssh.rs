@@ -25,7 +25,10 @@ fn boxed(
     Box::pin(f)
 }
 
-fn host_of(p: &Proc) -> Option<(Rc<RefCell<crate::sim::Cluster>>, Rc<RefCell<Vec<Login>>>)> {
+/// The cluster behind a host and the logins its `ssh` asks for.
+type HostLinks = (Rc<RefCell<crate::sim::Cluster>>, Rc<RefCell<Vec<Login>>>);
+
+fn host_of(p: &Proc) -> Option<HostLinks> {
     p.outside()
         .host()
         .and_then(|h| h.downcast_ref::<HostOutside>())
