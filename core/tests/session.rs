@@ -78,3 +78,38 @@ fn explain_lists_fields_by_name() {
     let t = text(&s.run("kubectl explain pods.spec.nope"));
     assert_eq!(t, "error: field \"nope\" does not exist\n");
 }
+
+#[test]
+fn auth_can_i_answers_for_the_admin_and_warns_as_kubectl_does() {
+    let mut s = Session::new(Cluster::new(ClusterConfig::default()));
+    let cases = [
+        (
+            "a namespaced resource",
+            "kubectl auth can-i create pods",
+            "yes\n",
+        ),
+        (
+            "a cluster-scoped resource in a namespace",
+            "kubectl auth can-i delete nodes",
+            "Warning: resource 'nodes' is not namespace scoped\nyes\n",
+        ),
+        (
+            "a cluster-scoped resource in all namespaces",
+            "kubectl auth can-i delete nodes -A",
+            "yes\n",
+        ),
+        (
+            "an unknown resource",
+            "kubectl auth can-i get widgets",
+            "Warning: the server doesn't have a resource type 'widgets'\nyes\n",
+        ),
+        (
+            "one argument",
+            "kubectl auth can-i get",
+            "error: you must specify two arguments: verb resource or verb nonResourceURL\n",
+        ),
+    ];
+    for (name, cmd, want) in cases {
+        assert_eq!(text(&s.run(cmd)), want, "{name}");
+    }
+}

@@ -31,10 +31,10 @@ const RUN_FLAGS: &[FlagDef] = &[
     flag("image-pull-policy", None, FlagKind::Value),
     flag("annotations", None, FlagKind::List),
     flag("expose", None, FlagKind::Bool),
-    flag("pod-running-timeout", None, FlagKind::Value),
+    flag("pod-running-timeout", None, FlagKind::Duration),
     flag("privileged", None, FlagKind::Bool),
     flag("quiet", Some('q'), FlagKind::Bool),
-    flag("timeout", None, FlagKind::Value),
+    flag("timeout", None, FlagKind::Duration),
     flag("save-config", None, FlagKind::Bool),
     flag("template", None, FlagKind::Value),
     flag("allow-missing-template-keys", None, FlagKind::Bool),
@@ -57,14 +57,21 @@ fn labels_from(s: &str) -> Res<BTreeMap<String, String>> {
 
 pub async fn run(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     let f = k.parse("run", args, RUN_FLAGS)?;
+    // cobra checks required flags before the command sees its arguments.
+    if !f.has("image") {
+        return Err(Fail::Msg("required flag(s) \"image\" not set".to_string()));
+    }
     let Some(name) = f.args.first().cloned() else {
-        return Err(Fail::Usage(
+        return Err(Fail::UsageHelp(
             "run".to_string(),
             "NAME is required for run".to_string(),
         ));
     };
     let Some(image) = f.get("image").filter(|i| !i.is_empty()).map(str::to_string) else {
-        return Err(Fail::Msg("required flag(s) \"image\" not set".to_string()));
+        return Err(Fail::UsageHelp(
+            "run".to_string(),
+            "--image is required".to_string(),
+        ));
     };
     let format = k.output_format(f.get("output"), f.get("template"), false)?;
     let dry = dry_run(&f)?;
@@ -73,7 +80,12 @@ pub async fn run(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
         "Always" => RestartPolicy::Always,
         "OnFailure" => RestartPolicy::OnFailure,
         "Never" => RestartPolicy::Never,
-        other => return Err(Fail::Msg(format!("invalid restart policy: {other}"))),
+        other => {
+            return Err(Fail::UsageHelp(
+                "run".to_string(),
+                format!("invalid restart policy: {other}"),
+            ))
+        }
     };
     let interactive = f.bool("stdin") || f.bool("tty");
     // -i and -t attach unless --attach=false says otherwise.
@@ -148,7 +160,9 @@ pub async fn run(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     };
     if dry == DryRun::Client {
         let obj = Object::Pod(Rc::new(pod));
-        return k.report_write(&format, &obj, "created", dry).map(|()| 0);
+        return k
+            .report_generated(&format, &obj, |_| {}, "created", dry)
+            .map(|()| 0);
     }
     let mut pod = pod;
     pod.metadata.namespace = Some(namespace.clone());
@@ -232,17 +246,17 @@ const LOGS_FLAGS: &[FlagDef] = &[
     flag("container", Some('c'), FlagKind::Value),
     flag("follow", Some('f'), FlagKind::Bool),
     flag("previous", Some('p'), FlagKind::Bool),
-    flag("tail", None, FlagKind::Value),
-    flag("since", None, FlagKind::Value),
+    flag("tail", None, FlagKind::Int),
+    flag("since", None, FlagKind::Duration),
     flag("since-time", None, FlagKind::Value),
     flag("timestamps", None, FlagKind::Bool),
     flag("selector", Some('l'), FlagKind::Value),
     flag("all-containers", None, FlagKind::Bool),
     flag("prefix", None, FlagKind::Bool),
-    flag("max-log-requests", None, FlagKind::Value),
+    flag("max-log-requests", None, FlagKind::Int),
     flag("ignore-errors", None, FlagKind::Bool),
-    flag("limit-bytes", None, FlagKind::Value),
-    flag("pod-running-timeout", None, FlagKind::Value),
+    flag("limit-bytes", None, FlagKind::Int),
+    flag("pod-running-timeout", None, FlagKind::Duration),
     flag("insecure-skip-tls-verify-backend", None, FlagKind::Bool),
 ];
 
@@ -765,15 +779,14 @@ const EXEC_FLAGS: &[FlagDef] = &[
     flag("tty", Some('t'), FlagKind::Bool),
     flag("quiet", Some('q'), FlagKind::Bool),
     flag("filename", Some('f'), FlagKind::List),
-    flag("pod-running-timeout", None, FlagKind::Value),
+    flag("pod-running-timeout", None, FlagKind::Duration),
 ];
 
 pub async fn exec(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     let f = k.parse("exec", args, EXEC_FLAGS)?;
     let ns = k.namespace(&f);
     let Some(target) = f.args.first().cloned() else {
-        return Err(Fail::Usage(
-            "exec".to_string(),
+        return Err(Fail::Msg(
             "pod, type/name or --filename must be specified".to_string(),
         ));
     };
