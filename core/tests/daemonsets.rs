@@ -134,12 +134,14 @@ fn fluentd_with_the_control_plane_toleration_runs_on_every_node() {
     let targets: Vec<&str> = pods.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(targets, ["controlplane", "node01", "node02"]);
     let d = ds(&c, "kube-system", "fluentd-elasticsearch");
+    // Only this DaemonSet's revisions (kube-proxy's are there too).
     let revs: Vec<ControllerRevision> = c
         .api()
         .store
         .table::<ControllerRevision>()
         .iter()
         .map(|(_, _, r)| (**r).clone())
+        .filter(|r| r.metadata.name().starts_with("fluentd-elasticsearch-"))
         .collect();
     assert_eq!(revs.len(), 1);
     let hash = revs[0]
@@ -403,6 +405,7 @@ fn a_rolling_update_replaces_one_node_at_a_time() {
         .store
         .table::<ControllerRevision>()
         .iter()
+        .filter(|(_, _, r)| r.metadata.name().starts_with("agent-"))
         .map(|(_, _, r)| r.revision)
         .collect();
     revs.sort();

@@ -74,6 +74,15 @@ pub(super) fn admit_create<T: Stored>(api: &mut ApiServer, obj: &mut T) -> Resul
 }
 
 fn admit_pod(api: &mut ApiServer, pod: &mut Pod) -> Result<(), ApiError> {
+    // ServiceAccount admission leaves a kubelet's mirror pods alone.
+    if pod
+        .metadata
+        .annotations
+        .contains_key("kubernetes.io/config.mirror")
+    {
+        admit_pod_common(pod);
+        return Ok(());
+    }
     // ServiceAccount admission.
     if pod.spec.service_account_name.is_empty() {
         pod.spec.service_account_name = "default".to_string();
@@ -120,6 +129,20 @@ fn admit_pod(api: &mut ApiServer, pod: &mut Pod) -> Result<(), ApiError> {
             pod.spec.volumes.push(token_volume(volume_name));
         }
     }
+    admit_pod_common(pod);
+    Ok(())
+}
+
+/// The system PriorityClasses every cluster has.
+fn system_priority(class: &str) -> Option<i32> {
+    match class {
+        "system-node-critical" => Some(2_000_001_000),
+        "system-cluster-critical" => Some(2_000_000_000),
+        _ => None,
+    }
+}
+
+fn admit_pod_common(pod: &mut Pod) {
     // DefaultTolerationSeconds.
     for key in [
         "node.kubernetes.io/not-ready",
@@ -139,15 +162,14 @@ fn admit_pod(api: &mut ApiServer, pod: &mut Pod) -> Result<(), ApiError> {
             });
         }
     }
-    // Priority admission: no PriorityClass objects exist, so everything
-    // runs at priority 0 with the default preemption policy.
+    // Priority admission: only the system classes exist, so everything
+    // else runs at priority 0 with the default preemption policy.
     if pod.spec.priority.is_none() {
-        pod.spec.priority = Some(0);
+        pod.spec.priority = Some(system_priority(&pod.spec.priority_class_name).unwrap_or(0));
     }
     if pod.spec.preemption_policy.is_none() {
         pod.spec.preemption_policy = Some("PreemptLowerPriority".to_string());
     }
-    Ok(())
 }
 
 /// The projected volume the ServiceAccount admission plugin adds.

@@ -65,6 +65,39 @@ fn node_changed(ev: &WatchEvent, node: &Node) -> bool {
     }
 }
 
+/// Whether a pod update changes anything a sync reads (its node, phase,
+/// readiness, labels, owner, deletion); other status writes (container
+/// states on the way up) would only repeat the last sync.
+fn pod_changed(ev: &WatchEvent, pod: &Pod) -> bool {
+    let (WatchType::Modified, Some(Object::Pod(old))) = (&ev.typ, &ev.old) else {
+        return true;
+    };
+    let ready = |p: &Pod| {
+        p.condition("Ready")
+            .map(|c| (c.status.clone(), c.last_transition_time))
+    };
+    old.spec.node_name != pod.spec.node_name
+        || old.metadata.deletion_timestamp != pod.metadata.deletion_timestamp
+        || old.metadata.labels != pod.metadata.labels
+        || old.metadata.owner_references != pod.metadata.owner_references
+        || old.phase() != pod.phase()
+        || ready(old) != ready(pod)
+}
+
+/// Whether a DaemonSet update is more than the controller's own status
+/// write.
+fn ds_changed(ev: &WatchEvent, ds: &DaemonSet) -> bool {
+    let (WatchType::Modified, Some(Object::DaemonSet(old))) = (&ev.typ, &ev.old) else {
+        return true;
+    };
+    old.spec != ds.spec
+        || old.metadata.generation != ds.metadata.generation
+        || old.metadata.deletion_timestamp != ds.metadata.deletion_timestamp
+        || old.metadata.labels != ds.metadata.labels
+        || old.metadata.annotations != ds.metadata.annotations
+        || old.metadata.finalizers != ds.metadata.finalizers
+}
+
 impl Controller for DaemonSets {
     fn id(&self) -> CtrlId {
         CtrlId::DaemonSet
@@ -72,11 +105,12 @@ impl Controller for DaemonSets {
 
     fn keys_for(&self, ev: &WatchEvent, out: &mut Vec<(ObjKey, QueueReason)>) {
         match &ev.object {
-            Object::DaemonSet(ds) if ev.typ != WatchType::Deleted => out.push((
-                ObjKey::of(&ds.metadata),
-                QueueReason::Changed(Kind::DaemonSet, ev.typ),
-            )),
-            Object::Pod(p) => {
+            Object::DaemonSet(ds) if ev.typ != WatchType::Deleted && ds_changed(ev, ds) => out
+                .push((
+                    ObjKey::of(&ds.metadata),
+                    QueueReason::Changed(Kind::DaemonSet, ev.typ),
+                )),
+            Object::Pod(p) if pod_changed(ev, p) => {
                 if let Some(r) = p.metadata.controller().filter(|r| r.kind == KIND) {
                     out.push((
                         ObjKey::new(p.namespace(), &r.name),
@@ -201,15 +235,25 @@ pub fn target_node(pod: &Pod) -> Option<&str> {
 
 /// `NodeShouldRunDaemonPod`: (should run, may keep running).
 pub fn should_run(ds: &DaemonSet, node: &Node) -> (bool, bool) {
+    should_run_pod(&daemon_pod(ds), node)
+}
+
+/// The pod `NodeShouldRunDaemonPod` checks nodes against: the template
+/// with the daemon tolerations. Built once per sync, not once per node.
+fn daemon_pod(ds: &DaemonSet) -> Pod {
     let mut pod = Pod {
         spec: ds.spec.template.spec.clone(),
         ..Default::default()
     };
     add_daemon_tolerations(&mut pod.spec);
+    pod
+}
+
+fn should_run_pod(pod: &Pod, node: &Node) -> (bool, bool) {
     if !pod.spec.node_name.is_empty() && pod.spec.node_name != node.name() {
         return (false, false);
     }
-    if !node_affinity_matches(&pod, node) {
+    if !node_affinity_matches(pod, node) {
         return (false, false);
     }
     let untolerated = |effects: &[&str]| {
@@ -494,8 +538,9 @@ impl DaemonSets {
         let mut needing: Vec<String> = Vec::new();
         let mut to_delete: Vec<Rc<Pod>> = Vec::new();
         let node_names: BTreeSet<&str> = nodes.iter().map(|n| n.name()).collect();
+        let daemon = daemon_pod(ds);
         for node in nodes {
-            let (run, keep) = should_run(ds, node);
+            let (run, keep) = should_run_pod(&daemon, node);
             let here: &[Rc<Pod>] = on_node.get(node.name()).map_or(&[], Vec::as_slice);
             if run && here.is_empty() {
                 needing.push(node.name().to_string());
@@ -690,7 +735,11 @@ fn rolling_update(
 ) -> Result<(), ApiError> {
     let generation = ds.template_generation();
     let on_node = by_node(pods);
-    let desired = nodes.iter().filter(|n| should_run(ds, n).0).count();
+    let daemon = daemon_pod(ds);
+    let desired = nodes
+        .iter()
+        .filter(|n| should_run_pod(&daemon, n).0)
+        .count();
     let desired = i32::try_from(desired).unwrap_or(i32::MAX);
     let Ok((max_surge, max_unavailable)) = ds.surge_unavailable(desired) else {
         return Ok(());
@@ -819,8 +868,9 @@ fn compute_status(
         observed_generation: ds.metadata.generation.unwrap_or(0),
         ..Default::default()
     };
+    let daemon = daemon_pod(ds);
     for node in nodes {
-        let (run, _) = should_run(ds, node);
+        let (run, _) = should_run_pod(&daemon, node);
         let here = on_node.get(node.name());
         let scheduled = here.is_some_and(|h| !h.is_empty());
         if !run {

@@ -10,7 +10,7 @@ use super::apps::{self, Component, Kubia};
 use super::nginx::{self, Flavor, Version};
 use super::reference::Reference;
 use super::support::fake_digest;
-use super::{agnhost, calc, rootfs, Built};
+use super::{agnhost, calc, flannel, rootfs, Built};
 
 /// What a reference resolved to.
 pub(crate) struct Found {
@@ -90,6 +90,8 @@ pub(crate) enum Kind {
     Fluentd,
     Pause(String),
     ControlPlane(Component, String),
+    Flannel(String),
+    FlannelCni(String),
 }
 
 impl Kind {
@@ -134,6 +136,8 @@ impl Kind {
             Kind::Fluentd => apps::fluentd_image(),
             Kind::Pause(v) => apps::pause_image(v),
             Kind::ControlPlane(c, v) => apps::control_plane_image(*c, v),
+            Kind::Flannel(v) => flannel::flannel_image(v),
+            Kind::FlannelCni(v) => flannel::cni_plugin_image(v),
         }
     }
 }
@@ -176,6 +180,8 @@ enum Repo {
     Etcd,
     Kube(Component),
     CoreDns,
+    Flannel,
+    FlannelCni,
 }
 
 /// Registries that answer `not found` for repositories they do not have.
@@ -247,6 +253,10 @@ fn repo(domain: &str, path: &str) -> Option<Repo> {
         _ if k8s(domain, path, "kube-scheduler") => Repo::Kube(Component::Scheduler),
         _ if k8s(domain, path, "kube-proxy") => Repo::Kube(Component::Proxy),
         _ if k8s(domain, path, "coredns/coredns") || k8s(domain, path, "coredns") => Repo::CoreDns,
+        "flannel/flannel" if hub => Repo::Flannel,
+        "flannel/flannel-cni-plugin" if hub => Repo::FlannelCni,
+        "flannel-io/flannel" if domain == "ghcr.io" => Repo::Flannel,
+        "flannel-io/flannel-cni-plugin" if domain == "ghcr.io" => Repo::FlannelCni,
         _ => return None,
     })
 }
@@ -622,6 +632,17 @@ fn tag(repo: Repo, t: &str) -> Option<(Kind, String)> {
             Kind::ControlPlane(c, t.to_string()),
             version_like(t, "v", (1, 18), (1, 35), 15),
         ),
+        Repo::Flannel => simple(
+            Kind::Flannel(t.to_string()),
+            version_like(t, "v", (0, 20), (0, 26), 9),
+        ),
+        Repo::FlannelCni => {
+            let base = t.split_once("-flannel").map_or("", |(b, _)| b);
+            simple(
+                Kind::FlannelCni(t.to_string()),
+                version_like(base, "v", (1, 1), (1, 6), 5),
+            )
+        }
         Repo::CoreDns => simple(
             Kind::ControlPlane(Component::CoreDns, t.to_string()),
             version_like(t, "v", (1, 6), (1, 13), 9) || version_like(t, "", (1, 6), (1, 8), 9),

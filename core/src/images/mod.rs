@@ -22,6 +22,7 @@ mod apps;
 mod calc;
 mod catalog;
 mod curl;
+mod flannel;
 mod nginx;
 pub mod reference;
 mod rootfs;
@@ -176,5 +177,12 @@ fn registry() -> Registry {
     apps::register(&mut r);
     calc::register(&mut r);
     curl::register(&mut r);
+    flannel::register(&mut r);
     r
+}
+
+/// One klog line (`E1125 18:08:09.123000   12345 file.go:12] msg`), as Go
+/// programs log.
+pub fn klog_line(level: char, wall_ms: i64, pid: u32, at: &str, msg: &str) -> String {
+    support::klog(level, wall_ms, pid, at, msg)
 }

@@ -7,6 +7,7 @@ pub mod env;
 mod node_status;
 pub mod pod;
 pub mod prober;
+pub mod static_pods;
 pub mod status;
 mod sync;
 pub mod volumes;
@@ -46,6 +47,8 @@ pub enum KubeletTask {
     Wake(String),
     /// A probe tick (pod uid, container, probe, manual trigger).
     Probe(String, String, ProbeKind, bool),
+    /// Read the static pod manifests.
+    ReadManifests,
 }
 
 /// What the kubelet works with besides itself.
@@ -71,6 +74,16 @@ pub struct Kubelet {
     /// Pod IPs handed out from the node's /24 (.2 to .254).
     used_ips: BTreeSet<u8>,
     next_ip: u8,
+    /// When the manifest directory is next read, if a read is due.
+    manifests_read_at: Option<Millis>,
+    /// Writes to the host tree already noticed.
+    host_changes_seen: u64,
+    /// When each manifest file was first seen (`config.seen`).
+    seen: BTreeMap<String, String>,
+    manifest_errors: Vec<static_pods::ManifestError>,
+    /// Mirror pods' uids to their static pods' (the kubelet serves logs
+    /// and exec of a mirror pod from its static pod).
+    mirrors: BTreeMap<String, String>,
 }
 
 impl Kubelet {
@@ -86,6 +99,11 @@ impl Kubelet {
             image_failed_at: BTreeMap::new(),
             used_ips: BTreeSet::new(),
             next_ip: 2,
+            manifests_read_at: None,
+            host_changes_seen: 0,
+            seen: BTreeMap::new(),
+            manifest_errors: Vec::new(),
+            mirrors: BTreeMap::new(),
         }
     }
 
@@ -140,6 +158,16 @@ impl Kubelet {
         let Object::Pod(p) = &ev.object else {
             return;
         };
+        if static_pods::is_mirror(p) {
+            let uid = p.metadata.uid().to_string();
+            if ev.typ == WatchType::Deleted || p.node_name() != Some(self.node_name.as_str()) {
+                self.mirrors.remove(&uid);
+            } else if let Some(hash) = p.metadata.annotations.get(static_pods::MIRROR) {
+                self.mirrors.insert(uid, hash.clone());
+            }
+            self.on_mirror_event(p, timers, now);
+            return;
+        }
         let uid = p.metadata.uid().to_string();
         match ev.typ {
             WatchType::Deleted => {
@@ -195,12 +223,60 @@ impl Kubelet {
         }
     }
 
+    /// A mirror pod changed: its static pod's worker re-syncs (to recreate
+    /// it when deleted); a mirror pod without a static pod is deleted.
+    fn on_mirror_event(&mut self, p: &Pod, timers: &mut Timers, now: Millis) {
+        if p.node_name() != Some(self.node_name.as_str()) {
+            return;
+        }
+        let hash = p
+            .metadata
+            .annotations
+            .get(static_pods::MIRROR)
+            .cloned()
+            .unwrap_or_default();
+        let worker = self.pods.values_mut().find(|w| {
+            w.static_pod && w.pod.namespace() == p.namespace() && w.pod.name() == p.name()
+        });
+        let at = now + sync::WATCH_DELAY;
+        match worker {
+            Some(w) => {
+                let stale = w.uid != hash || p.metadata.deletion_timestamp.is_some();
+                if stale && w.sync_at.is_none_or(|t| at < t) {
+                    w.sync_at = Some(at);
+                    timers.at(
+                        at,
+                        Task::Kubelet(self.node_name.clone(), KubeletTask::Sync(w.uid.clone())),
+                    );
+                }
+            }
+            None => {
+                // Housekeeping removes orphaned mirror pods once the
+                // manifests have been read.
+                if self.manifests_read_at.is_none() {
+                    timers.at(
+                        at,
+                        Task::Kubelet(self.node_name.clone(), KubeletTask::ReadManifests),
+                    );
+                    self.manifests_read_at = Some(at);
+                }
+            }
+        }
+    }
+
     pub fn run(&mut self, task: KubeletTask, cx: &mut Cx) {
+        self.run_task(task, cx);
+        self.notice_host_writes(cx);
+    }
+
+    fn run_task(&mut self, task: KubeletTask, cx: &mut Cx) {
         let now = cx.api.now();
         match task {
             KubeletTask::Register | KubeletTask::Heartbeat => {
                 if task == KubeletTask::Register {
                     node_status::register(self, cx.api);
+                    // The file source reads its path at once on start.
+                    self.schedule_manifest_read(cx, now);
                 } else {
                     node_status::post_status(self, cx.api);
                 }
@@ -208,6 +284,10 @@ impl Kubelet {
                     now + node_status::STATUS_REPORT_INTERVAL,
                     Task::Kubelet(self.node_name.clone(), KubeletTask::Heartbeat),
                 );
+            }
+            KubeletTask::ReadManifests => {
+                self.read_manifests(cx);
+                self.delete_orphaned_mirrors(cx);
             }
             KubeletTask::Sync(uid) => {
                 let Some(mut w) = self.pods.remove(&uid) else {
@@ -303,11 +383,12 @@ impl Kubelet {
         // Containers may have become due while the worker was busy.
         self.sync_network(&w, cx);
         if w.finished {
-            let gone = cx
-                .api
-                .store
-                .get::<Pod>(w.pod.namespace(), w.pod.name())
-                .is_none_or(|p| p.metadata.uid() != w.uid);
+            let gone = w.static_pod
+                || cx
+                    .api
+                    .store
+                    .get::<Pod>(w.pod.namespace(), w.pod.name())
+                    .is_none_or(|p| p.metadata.uid() != w.uid);
             if gone {
                 if let Some(ip) = w.ip.take() {
                     if !w.pod.spec.host_network {
@@ -327,7 +408,7 @@ impl Kubelet {
         let Some(ip) = w.ip.as_deref().and_then(|i| i.parse::<Ipv4Addr>().ok()) else {
             return;
         };
-        if w.finished || w.pod.spec.host_network {
+        if w.finished {
             return;
         }
         let endpoints = w
@@ -335,12 +416,25 @@ impl Kubelet {
             .iter()
             .filter_map(|c| c.inst.as_ref().map(|i| i.machine.endpoint()))
             .collect();
-        cx.net.attach(ip, endpoints);
+        if w.pod.spec.host_network {
+            cx.net.attach_host(ip, &w.uid, endpoints);
+        } else {
+            cx.net.attach(ip, endpoints);
+        }
+    }
+
+    /// The pod worker's key for an API pod's uid: a mirror pod stands for
+    /// its static pod.
+    fn worker_uid<'a>(&'a self, uid: &'a str) -> &'a str {
+        if self.pods.contains_key(uid) {
+            return uid;
+        }
+        self.mirrors.get(uid).map_or(uid, String::as_str)
     }
 
     /// Log chunks of a container: the current instance, or the previous one.
     pub fn logs(&self, uid: &str, container: &str, previous: bool) -> Option<Vec<Chunk>> {
-        let w = self.pods.get(uid)?;
+        let w = self.pods.get(self.worker_uid(uid))?;
         let c = &w.ctrs[w.ctr_index(container)?];
         if previous {
             c.prev_log.as_ref().map(|l| l.chunks())
@@ -354,7 +448,7 @@ impl Kubelet {
     /// Whether the container has a running instance.
     pub fn is_running(&self, uid: &str, container: &str) -> bool {
         self.pods
-            .get(uid)
+            .get(self.worker_uid(uid))
             .and_then(|w| w.ctr_index(container).map(|i| w.ctrs[i].alive()))
             .unwrap_or(false)
     }
@@ -362,7 +456,7 @@ impl Kubelet {
     /// Whether the container ever ran (so it has logs).
     pub fn has_started(&self, uid: &str, container: &str) -> bool {
         self.pods
-            .get(uid)
+            .get(self.worker_uid(uid))
             .and_then(|w| w.ctr_index(container).map(|i| w.ctrs[i].instances > 0))
             .unwrap_or(false)
     }
@@ -406,7 +500,8 @@ impl Kubelet {
 
     /// The machine of a running container, for `kubectl exec`.
     pub fn machine_mut(&mut self, uid: &str, container: &str) -> Option<&mut Machine> {
-        let w = self.pods.get_mut(uid)?;
+        let uid = self.worker_uid(uid).to_string();
+        let w = self.pods.get_mut(&uid)?;
         let i = w.ctr_index(container)?;
         w.ctrs[i].inst.as_mut().map(|inst| &mut inst.machine)
     }
@@ -429,7 +524,8 @@ impl Kubelet {
 
     /// Marks a pod's containers due now (after an exec changed them).
     pub fn poke(&mut self, uid: &str, cx: &mut Cx) {
-        if let Some(mut w) = self.pods.remove(uid) {
+        let uid = self.worker_uid(uid).to_string();
+        if let Some(mut w) = self.pods.remove(&uid) {
             self.wake(&mut w, cx);
             self.put_back(w, cx);
         }

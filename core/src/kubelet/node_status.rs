@@ -115,7 +115,40 @@ pub(super) fn register(k: &Kubelet, api: &mut ApiServer) {
     for (key, value) in &cfg.labels {
         labels.insert(key.clone(), value.clone());
     }
-    let annotations: BTreeMap<String, String> = [
+    let vtep_mac = {
+        let h = crate::sim::rng::fnv(cfg.name.as_bytes());
+        let b: Vec<String> = (0..6)
+            .map(|i| {
+                let byte = (h >> (i * 8)) as u8;
+                // A locally administered unicast address, as the kernel
+                // gives a vxlan device.
+                let byte = if i == 0 { (byte | 0x02) & 0xfe } else { byte };
+                format!("{byte:02x}")
+            })
+            .collect();
+        b.join(":")
+    };
+    let node_ip = node_ip(k.index);
+    // kubeadm's annotations, and those flanneld sets on its node at start.
+    let flannel = [
+        (
+            "flannel.alpha.coreos.com/backend-data".to_string(),
+            format!("{{\"VNI\":1,\"VtepMAC\":\"{vtep_mac}\"}}"),
+        ),
+        (
+            "flannel.alpha.coreos.com/backend-type".to_string(),
+            "vxlan".to_string(),
+        ),
+        (
+            "flannel.alpha.coreos.com/kube-subnet-manager".to_string(),
+            "true".to_string(),
+        ),
+        (
+            "flannel.alpha.coreos.com/public-ip".to_string(),
+            node_ip.clone(),
+        ),
+    ];
+    let mut annotations: BTreeMap<String, String> = [
         (
             "kubeadm.alpha.kubernetes.io/cri-socket",
             "unix:///var/run/containerd/containerd.sock",
@@ -129,6 +162,7 @@ pub(super) fn register(k: &Kubelet, api: &mut ApiServer) {
     .iter()
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect();
+    annotations.extend(flannel);
     let now = api.time();
     let cpu = Quantity::from_millis(cfg.cpu_millis as i64);
     // The kubelet reserves a little memory for the system.
@@ -213,7 +247,7 @@ pub(super) fn register(k: &Kubelet, api: &mut ApiServer) {
             addresses: vec![
                 NodeAddress {
                     type_: "InternalIP".to_string(),
-                    address: node_ip(k.index),
+                    address: node_ip.clone(),
                 },
                 NodeAddress {
                     type_: "Hostname".to_string(),

@@ -193,6 +193,10 @@ pub struct PodWorker {
     pub mount_failures: u32,
     /// The pod object is gone from the API (force deletion).
     pub orphaned: bool,
+    /// Read from a manifest file: the API holds only its mirror pod.
+    pub static_pod: bool,
+    /// A static pod whose manifest went away (or changed).
+    pub removed: bool,
 }
 
 impl PodWorker {
@@ -249,6 +253,8 @@ impl PodWorker {
             finished: false,
             mount_failures: 0,
             orphaned: false,
+            static_pod: false,
+            removed: false,
         }
     }
 

@@ -154,10 +154,19 @@ impl Kubelet {
         if w.finished {
             return;
         }
-        // The latest pod object, unless it is gone (force deletion).
-        match cx.api.store.get::<Pod>(w.pod.namespace(), w.pod.name()) {
-            Some(p) if p.metadata.uid() == w.uid => w.pod = p.clone(),
-            _ => w.orphaned = true,
+        if w.static_pod {
+            // A static pod runs from its file; only its removal stops it.
+            if w.removed {
+                self.terminate(w, cx);
+                return;
+            }
+            self.sync_mirror(w, cx);
+        } else {
+            // The latest pod object, unless it is gone (force deletion).
+            match cx.api.store.get::<Pod>(w.pod.namespace(), w.pod.name()) {
+                Some(p) if p.metadata.uid() == w.uid => w.pod = p.clone(),
+                _ => w.orphaned = true,
+            }
         }
         if w.orphaned || w.pod.metadata.deletion_timestamp.is_some() {
             self.terminate(w, cx);
@@ -572,11 +581,7 @@ impl Kubelet {
         }
         let outside = Rc::new(ContainerOutside {
             net: cx.net.clone(),
-            pod_ip: if w.pod.spec.host_network {
-                None
-            } else {
-                w.ip.as_deref().and_then(|i| i.parse().ok())
-            },
+            pod_ip: w.ip.as_deref().and_then(|i| i.parse().ok()),
         });
         let mut machine = Machine::new(MachineConfig {
             hostname: hostname.clone(),
@@ -1089,9 +1094,15 @@ impl Kubelet {
         }
         w.finished = true;
         if let Some(ip) = w.ip.as_deref().and_then(|i| i.parse().ok()) {
-            cx.net.detach(ip);
+            if w.pod.spec.host_network {
+                cx.net.detach_host(ip, &w.uid);
+            } else {
+                cx.net.detach(ip);
+            }
         }
-        if !w.orphaned {
+        if w.static_pod {
+            self.delete_mirror(w, cx);
+        } else if !w.orphaned {
             self.write_status(w, cx);
             let opts = DeleteOptions {
                 grace_period: Some(0),
@@ -1223,6 +1234,18 @@ impl Kubelet {
             } else {
                 g.host.clone()
             };
+            // The kubelet dials the host it names; its loopback and the
+            // node's address reach the host-network pods.
+            let ip: Ipv4Addr = match g.host.parse::<Ipv4Addr>() {
+                Ok(h) if h.is_loopback() => self.node_ip.parse().unwrap_or(ip),
+                Ok(h) => h,
+                Err(_) => ip,
+            };
+            let shown_ip = if g.host.is_empty() {
+                ip.to_string()
+            } else {
+                g.host.clone()
+            };
             let path = if g.path.starts_with('/') {
                 g.path.clone()
             } else {
@@ -1255,7 +1278,7 @@ impl Kubelet {
                 HttpOutcome::Response(r) => (Outcome::Failure, format!("HTTP probe failed with statuscode: {}", r.status)),
                 HttpOutcome::Refused => (
                     Outcome::Failure,
-                    format!("Get \"{url}\": dial tcp {ip}:{port}: connect: connection refused"),
+                    format!("Get \"{url}\": dial tcp {shown_ip}:{port}: connect: connection refused"),
                 ),
                 HttpOutcome::Timeout | HttpOutcome::Unreachable => (
                     Outcome::Failure,
@@ -1466,17 +1489,9 @@ impl Kubelet {
         if w.orphaned {
             return;
         }
-        let Some(current) = cx
-            .api
-            .store
-            .get::<Pod>(w.pod.namespace(), w.pod.name())
-            .cloned()
-        else {
+        let Some(current) = self.api_pod(w, cx) else {
             return;
         };
-        if current.metadata.uid() != w.uid {
-            return;
-        }
         // While a postStart hook runs, the container is not reported as
         // running yet.
         let mut views: Vec<status::ContainerView> = Vec::with_capacity(w.ctrs.len());
@@ -1520,7 +1535,10 @@ impl Kubelet {
         let mut p = (*current).clone();
         p.status = status;
         if let Ok(stored) = cx.api.write_status(p) {
-            w.pod = stored;
+            // A static pod keeps its own object; the mirror only shows it.
+            if !w.static_pod {
+                w.pod = stored;
+            }
         }
     }
 }
@@ -1537,6 +1555,10 @@ fn pull_duration(size: u64) -> Millis {
 
 /// The pod's hostname: `spec.hostname`, else its name (cut to 63).
 pub fn pod_hostname(pod: &Pod) -> String {
+    // A host-network pod shares the node's UTS namespace.
+    if pod.spec.host_network && !pod.spec.node_name.is_empty() {
+        return pod.spec.node_name.clone();
+    }
     if !pod.spec.hostname.is_empty() {
         return pod.spec.hostname.clone();
     }

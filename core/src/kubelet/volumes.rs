@@ -15,52 +15,124 @@ use crate::userland::Volume;
 
 use super::env::{field_value, format_map};
 
-/// Directories a node has before anyone asks for them.
-const HOST_DIRS: &[&str] = &[
-    "/",
-    "/data",
-    "/etc",
-    "/etc/kubernetes",
-    "/etc/kubernetes/manifests",
-    "/home",
-    "/mnt",
-    "/opt",
-    "/root",
-    "/run",
-    "/srv",
-    "/tmp",
-    "/usr",
-    "/var",
-    "/var/lib",
-    "/var/lib/kubelet",
-    "/var/log",
-    "/var/log/pods",
-    "/var/log/containers",
-    "/var/run",
-];
-
-/// Data that outlives pods: each node's hostPath directories, and the
-/// contents of persistent volumes (by volume name, so they follow a claim
-/// from node to node).
+/// Data that outlives pods: each node's host filesystem (which hostPath
+/// volumes are directories of), and the contents of persistent volumes (by
+/// volume name, so they follow a claim from node to node).
 #[derive(Default)]
 pub struct Storage {
-    host: BTreeMap<(String, String), Volume>,
+    hosts: BTreeMap<String, Volume>,
     persistent: BTreeMap<String, Volume>,
 }
 
+/// What a hostPath volume needs of its path before it is mounted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum HostPathType {
+    /// No check; the runtime creates a missing directory.
+    Unset,
+    DirectoryOrCreate,
+    Directory,
+    FileOrCreate,
+    File,
+    Socket,
+    CharDevice,
+    BlockDevice,
+}
+
+impl HostPathType {
+    fn parse(s: &str) -> Option<HostPathType> {
+        Some(match s {
+            "" => HostPathType::Unset,
+            "DirectoryOrCreate" => HostPathType::DirectoryOrCreate,
+            "Directory" => HostPathType::Directory,
+            "FileOrCreate" => HostPathType::FileOrCreate,
+            "File" => HostPathType::File,
+            "Socket" => HostPathType::Socket,
+            "CharDevice" => HostPathType::CharDevice,
+            "BlockDevice" => HostPathType::BlockDevice,
+            _ => return None,
+        })
+    }
+}
+
 impl Storage {
-    /// A hostPath directory of a node, created on first use.
-    pub fn host_dir(&mut self, node: &str, path: &str) -> Volume {
-        let path = normalize(path);
-        self.host
-            .entry((node.to_string(), path))
-            .or_insert_with(Volume::empty_dir)
+    /// Gives a node its host filesystem, starting as `image` (shared until
+    /// written, so thousands of nodes cost little).
+    pub fn add_host(&mut self, node: &str, image: &Image) {
+        self.hosts
+            .insert(node.to_string(), Volume::from_image(image.clone()));
+    }
+
+    /// A node's whole host filesystem (an empty one for a node never
+    /// added, as in unit tests).
+    pub fn host(&mut self, node: &str) -> Volume {
+        self.hosts
+            .entry(node.to_string())
+            .or_insert_with(|| Volume::from_image(Image::builder().dir("tmp", 0o1777).build()))
             .clone()
     }
 
-    pub fn host_dir_exists(&self, node: &str, path: &str) -> bool {
-        let path = normalize(path);
-        HOST_DIRS.contains(&path.as_str()) || self.host.contains_key(&(node.to_string(), path))
+    /// How many writes a node's host tree has seen (0 for none yet).
+    pub fn host_changes(&self, node: &str) -> u64 {
+        self.hosts.get(node).map_or(0, Volume::changes)
+    }
+
+    /// A hostPath volume after the kubelet's type check (`checkType`): the
+    /// directory or file of the node's host tree, created when the type
+    /// (or the runtime, for no type) creates it.
+    fn host_path(
+        &mut self,
+        node: &str,
+        path: &str,
+        type_: &str,
+        wall_secs: i64,
+    ) -> Result<Volume, String> {
+        let Some(t) = HostPathType::parse(type_) else {
+            return Err(format!("{type_} is an invalid volume type"));
+        };
+        let host = self.host(node);
+        let mut fs = host.as_fs();
+        let path_n = normalize(path);
+        let stat = fs.stat("/", &path_n).ok();
+        let is_dir = stat.as_ref().is_some_and(|s| s.is_dir());
+        let is_file = stat.as_ref().is_some_and(|s| !s.is_dir());
+        let make_dir = |fs: &mut crate::userland::Fs| {
+            let mut cur = String::new();
+            for c in path_n.split('/').filter(|c| !c.is_empty()) {
+                cur.push('/');
+                cur.push_str(c);
+                if !fs.exists("/", &cur) {
+                    let _ = fs.mkdir("/", &cur, 0o755, wall_secs);
+                }
+            }
+        };
+        let fail = |what: &str| format!("hostPath type check failed: {path} is not a {what}");
+        match t {
+            HostPathType::Unset | HostPathType::DirectoryOrCreate if stat.is_none() => {
+                make_dir(&mut fs)
+            }
+            HostPathType::Unset => {}
+            HostPathType::DirectoryOrCreate | HostPathType::Directory if !is_dir => {
+                return Err(fail("directory"))
+            }
+            HostPathType::DirectoryOrCreate | HostPathType::Directory => {}
+            HostPathType::FileOrCreate if stat.is_none() => {
+                if let Some((parent, _)) = path_n.rsplit_once('/') {
+                    if !parent.is_empty() && !fs.exists("/", parent) {
+                        return Err(format!("open {path}: no such file or directory"));
+                    }
+                }
+                let _ = fs.write("/", &path_n, b"", false, wall_secs);
+            }
+            HostPathType::FileOrCreate | HostPathType::File if !is_file => {
+                return Err(fail("file"))
+            }
+            HostPathType::FileOrCreate | HostPathType::File => {}
+            // The simulated hosts have no sockets or device nodes.
+            HostPathType::Socket => return Err(fail("socket file")),
+            HostPathType::CharDevice => return Err(fail("character device")),
+            HostPathType::BlockDevice => return Err(fail("block device")),
+        }
+        Ok(host.sub(&path_n))
     }
 
     /// The data of a persistent volume.
@@ -222,26 +294,8 @@ fn build_one(
         )
     };
     if let Some(h) = &v.host_path {
-        let exists = storage.host_dir_exists(node, &h.path);
         let t = h.type_.as_deref().unwrap_or("");
-        if matches!(
-            t,
-            "Directory" | "File" | "Socket" | "CharDevice" | "BlockDevice"
-        ) && !exists
-        {
-            let kind = match t {
-                "Directory" => "directory",
-                "File" => "file",
-                "Socket" => "socket",
-                "CharDevice" => "character device",
-                _ => "block device",
-            };
-            return Err(fail(format!(
-                "hostPath type check failed: {} is not a {kind}",
-                h.path
-            )));
-        }
-        return Ok(storage.host_dir(node, &h.path));
+        return storage.host_path(node, &h.path, t, wall).map_err(&fail);
     }
     if v.empty_dir.is_some() {
         return Ok(Volume::empty_dir());

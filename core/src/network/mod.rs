@@ -28,6 +28,9 @@ struct PodNet {
 #[derive(Default)]
 struct State {
     pods: BTreeMap<Ipv4Addr, PodNet>,
+    /// Host-network pods by node address, then pod uid: they share the
+    /// node's address and ports.
+    hosts: BTreeMap<Ipv4Addr, BTreeMap<String, PodNet>>,
     services: BTreeMap<ObjKey, Rc<Service>>,
     endpoints: BTreeMap<ObjKey, Rc<Endpoints>>,
     /// Lookup tables built from the objects on demand.
@@ -101,6 +104,26 @@ impl Network {
         self.st.borrow_mut().pods.remove(&ip);
     }
 
+    /// Attaches a host-network pod's containers at its node's address.
+    pub fn attach_host(&self, node_ip: Ipv4Addr, uid: &str, endpoints: Vec<Endpoint>) {
+        self.st
+            .borrow_mut()
+            .hosts
+            .entry(node_ip)
+            .or_default()
+            .insert(uid.to_string(), PodNet { endpoints });
+    }
+
+    pub fn detach_host(&self, node_ip: Ipv4Addr, uid: &str) {
+        let mut st = self.st.borrow_mut();
+        if let Some(pods) = st.hosts.get_mut(&node_ip) {
+            pods.remove(uid);
+            if pods.is_empty() {
+                st.hosts.remove(&node_ip);
+            }
+        }
+    }
+
     fn with_tables<R>(&self, f: impl FnOnce(&Tables) -> R) -> R {
         let mut st = self.st.borrow_mut();
         if st.tables.is_none() {
@@ -118,8 +141,11 @@ impl Network {
             // Only a pod's own loopback reaches anything; see `ContainerOutside`.
             return Err(Connect::Refused);
         }
-        if self.st.borrow().pods.contains_key(&ip) {
-            return Ok((ip, port));
+        {
+            let st = self.st.borrow();
+            if st.pods.contains_key(&ip) || st.hosts.contains_key(&ip) {
+                return Ok((ip, port));
+            }
         }
         let backends = self.with_tables(|t| {
             if t.service_ips.contains_key(&ip) {
@@ -141,11 +167,17 @@ impl Network {
     }
 
     fn endpoints_at(&self, ip: Ipv4Addr) -> Vec<Endpoint> {
-        self.st
-            .borrow()
-            .pods
+        let st = self.st.borrow();
+        if let Some(p) = st.pods.get(&ip) {
+            return p.endpoints.clone();
+        }
+        st.hosts
             .get(&ip)
-            .map(|p| p.endpoints.clone())
+            .map(|pods| {
+                pods.values()
+                    .flat_map(|p| p.endpoints.iter().cloned())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -191,8 +223,23 @@ impl Network {
         }
     }
 
+    /// Whether CoreDNS answers: the `kube-dns` Service has a ready
+    /// endpoint. A cluster without that Service or its Endpoints (bare test
+    /// setups) answers as if it did.
+    fn dns_serving(&self) -> bool {
+        let st = self.st.borrow();
+        let key = ObjKey::new("kube-system", "kube-dns");
+        if !st.services.contains_key(&key) {
+            return true;
+        }
+        match st.endpoints.get(&key) {
+            None => true,
+            Some(e) => e.subsets.iter().any(|s| !s.addresses.is_empty()),
+        }
+    }
+
     pub fn dns_lookup(&self, server: Ipv4Addr, fqdn: &str) -> DnsAnswer {
-        if server != DNS_SERVICE_IP {
+        if server != DNS_SERVICE_IP || !self.dns_serving() {
             return DnsAnswer::Timeout;
         }
         let name = fqdn.trim_end_matches('.').to_ascii_lowercase();
@@ -211,7 +258,7 @@ impl Network {
     }
 
     pub fn dns_reverse(&self, server: Ipv4Addr, ip: Ipv4Addr) -> Option<String> {
-        if server != DNS_SERVICE_IP {
+        if server != DNS_SERVICE_IP || !self.dns_serving() {
             return None;
         }
         self.with_tables(|t| t.ptr.get(&ip).cloned())
@@ -298,8 +345,7 @@ pub struct ContainerOutside {
     pub net: Rc<Network>,
     /// The pod's address: where its loopback leads (containers of a pod
     /// share one network namespace) and whom servers see connecting.
-    /// `None` for host-network pods, which are not attached to the pod
-    /// network.
+    /// For host-network pods, the node's address.
     pub pod_ip: Option<Ipv4Addr>,
 }
 

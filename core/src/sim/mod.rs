@@ -2,6 +2,7 @@
 //! component, and moves only when told to. Time jumps from one due task to
 //! the next; watch events fan out to components, which only queue tasks.
 
+pub mod kubeadm;
 pub mod rng;
 mod timers;
 pub mod topology;
@@ -125,10 +126,12 @@ impl Cluster {
         }
         controllers::volume::create_default_storage_class(&mut self.api);
         controllers::endpoints::bootstrap_services(&mut self.api);
+        kubeadm::create_addons(&mut self.api);
         let nodes = self.config.nodes();
         let gap = join_gap(nodes.len());
         for (i, node) in nodes.into_iter().enumerate() {
             let name = node.name.clone();
+            self.storage.add_host(&name, &kubeadm::host_image(i == 0));
             self.kubelets
                 .insert(name.clone(), Kubelet::new(node, i as u32));
             self.timers.at(
@@ -331,6 +334,31 @@ impl Cluster {
         }
     }
 
+    /// A node's host filesystem (what `ssh node` sees; hostPath volumes
+    /// are its directories).
+    pub fn host_filesystem(&mut self, node: &str) -> Option<crate::userland::Volume> {
+        if !self.kubelets.contains_key(node) {
+            return None;
+        }
+        Some(self.storage.host(node))
+    }
+
+    /// Lets a node's kubelet notice writes to its host files made from
+    /// outside the cluster (a shell on the node), as inotify would.
+    pub fn notice_host_writes(&mut self, node: &str) {
+        if let Some(k) = self.kubelets.get_mut(node) {
+            let mut cx = Cx {
+                api: &mut self.api,
+                timers: &mut self.timers,
+                catalog: &mut self.catalog,
+                net: &self.network,
+                storage: &mut self.storage,
+            };
+            k.notice_host_writes(&mut cx);
+        }
+        self.dispatch();
+    }
+
     /// The kubelet of a node.
     pub fn kubelet(&self, node: &str) -> Option<&Kubelet> {
         self.kubelets.get(node)
@@ -428,6 +456,7 @@ impl Cluster {
             .map_or(0, |i| i + 1);
         let now = self.api.now();
         self.controllers.leases.start(&name, now);
+        self.storage.add_host(&name, &kubeadm::host_image(false));
         self.kubelets
             .insert(name.clone(), Kubelet::new(config, index));
         self.timers

@@ -82,6 +82,22 @@ impl Rng {
     }
 }
 
+/// FNV-1a over `data`: a stable hash for content-derived names (not for
+/// anything that must resist collisions on purpose).
+pub fn fnv(data: &[u8]) -> u64 {
+    fnv_seeded(0xcbf2_9ce4_8422_2325, data)
+}
+
+/// FNV-1a from another offset basis, for a second independent hash.
+pub fn fnv_seeded(basis: u64, data: &[u8]) -> u64 {
+    let mut h = basis;
+    for b in data {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

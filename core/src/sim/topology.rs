@@ -50,10 +50,17 @@ impl ClusterConfig {
         };
         let mut nodes = vec![NodeSpecConfig {
             name: "controlplane".to_string(),
-            labels: vec![(
-                "node-role.kubernetes.io/control-plane".to_string(),
-                String::new(),
-            )],
+            labels: vec![
+                (
+                    "node-role.kubernetes.io/control-plane".to_string(),
+                    String::new(),
+                ),
+                // kubeadm keeps external load balancers off control planes.
+                (
+                    "node.kubernetes.io/exclude-from-external-load-balancers".to_string(),
+                    String::new(),
+                ),
+            ],
             taints: vec![(
                 "node-role.kubernetes.io/control-plane".to_string(),
                 String::new(),

@@ -1,11 +1,14 @@
-//! The learner's terminal: a shell on the control-plane node whose `kubectl`
-//! talks to the simulated cluster and whose `sleep` moves simulated time.
+//! The learner's terminal: a shell on the control-plane node's host whose
+//! `kubectl` talks to the simulated cluster, whose `sleep` moves simulated
+//! time and whose `ssh` opens shells on the other nodes' hosts.
 //! The browser terminal and `podlab run` both drive a [`Session`].
 
+mod ssh;
 mod trace;
 mod transcript;
 
 use std::cell::{Ref, RefCell, RefMut};
+use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 use std::rc::Rc;
 
@@ -20,9 +23,27 @@ use crate::userland::{
     Stdin, Stream,
 };
 
-/// The host's view of the world: the cluster behind it.
+pub use ssh::Login;
+
+/// A node host's view of the world: the cluster behind it, reached from
+/// the node's own address.
 pub struct HostOutside {
     pub cluster: Rc<RefCell<Cluster>>,
+    /// The node's InternalIP: where its loopback leads (host-network pods
+    /// listen there).
+    pub node_ip: Ipv4Addr,
+    /// Logins that `ssh` asked for, for the session to open.
+    pub logins: Rc<RefCell<Vec<ssh::Login>>>,
+}
+
+impl HostOutside {
+    fn target(&self, ip: Ipv4Addr) -> Ipv4Addr {
+        if ip.is_loopback() {
+            self.node_ip
+        } else {
+            ip
+        }
+    }
 }
 
 impl Outside for HostOutside {
@@ -39,11 +60,23 @@ impl Outside for HostOutside {
     }
 
     fn connect(&self, ip: Ipv4Addr, port: u16) -> Connect {
-        self.cluster.borrow().network().connect(ip, port)
+        self.cluster
+            .borrow()
+            .network()
+            .connect(self.target(ip), port)
     }
 
     fn http(&self, ip: Ipv4Addr, port: u16, request: &HttpRequest) -> HttpReply {
-        self.cluster.borrow().network().http(ip, port, request)
+        let mut request = request.clone();
+        request.client_ip = Some(if ip.is_loopback() {
+            Ipv4Addr::LOCALHOST
+        } else {
+            self.node_ip
+        });
+        self.cluster
+            .borrow()
+            .network()
+            .http(self.target(ip), port, &request)
     }
 
     fn host(&self) -> Option<&dyn std::any::Any> {
@@ -73,20 +106,43 @@ pub struct Line {
     pub text: String,
 }
 
-/// A shell session on the cluster.
-pub struct Session {
-    cluster: Rc<RefCell<Cluster>>,
-    host: Machine,
-    shell: Pid,
-    stdin: PipeWriter,
+/// A shell running on a node host: the learner's first shell, or one that
+/// `ssh` opened.
+struct Shell {
+    node: String,
+    pid: Pid,
+    /// Where typed input goes; none for `ssh host command`.
+    stdin: Option<PipeWriter>,
     output: Output,
+    /// Tells the waiting `ssh` how the remote side ended.
+    reply: Option<PipeWriter>,
 }
 
-fn host_registry() -> Registry {
+/// A shell session on the cluster, starting on `controlplane`; `ssh`
+/// nests shells on other nodes.
+pub struct Session {
+    cluster: Rc<RefCell<Cluster>>,
+    /// Each node's host machine, started when first logged into.
+    hosts: BTreeMap<String, Machine>,
+    /// The login shell first, then shells opened by `ssh`, innermost last.
+    shells: Vec<Shell>,
+    logins: Rc<RefCell<Vec<ssh::Login>>>,
+    pending: Vec<Line>,
+    /// Whether the session is at a terminal (prompts, a tty for programs).
+    tty: bool,
+}
+
+/// The programs of a node host: busybox's applets, `kubectl` and `ssh`.
+pub fn host_registry() -> Registry {
     let mut r = busybox_registry();
-    r.register("kubectl", crate::kubectl::kubectl_main);
+    r.register("kubectl", ssh::host_kubectl_main);
+    r.register("ssh", ssh::ssh_main);
     r.register("trace", trace::trace_main);
     r
+}
+
+thread_local! {
+    static HOST_REGISTRY: Rc<Registry> = Rc::new(host_registry());
 }
 
 impl Session {
@@ -105,56 +161,26 @@ impl Session {
 
     fn start(cluster: Cluster, tty: bool) -> Session {
         let cluster = Rc::new(RefCell::new(cluster));
-        let registry = Rc::new(host_registry());
-        let names: Vec<String> = registry.names().iter().map(|n| n.to_string()).collect();
-        let applets: Vec<&str> = names.iter().map(String::as_str).collect();
-        let image = Image::busybox(&applets);
-        let now = cluster.borrow().clock() as u64;
-        let mut host = Machine::new(MachineConfig {
-            hostname: "controlplane".to_string(),
-            image,
-            env: vec![
-                (
-                    "PATH".to_string(),
-                    crate::userland::DEFAULT_PATH.to_string(),
-                ),
-                ("HOME".to_string(), HOME.to_string()),
-                (
-                    "KUBECONFIG".to_string(),
-                    "/etc/kubernetes/admin.conf".to_string(),
-                ),
-                ("TERM".to_string(), "xterm".to_string()),
-                ("PS1".to_string(), "\\h:\\w$ ".to_string()),
-            ],
-            outside: Rc::new(HostOutside {
-                cluster: cluster.clone(),
-            }),
-            registry,
-            working_dir: HOME.to_string(),
-        });
-        host.advance_to(now);
-        let handle = host
-            .exec(
-                vec!["sh".to_string()],
-                ExecOptions {
-                    stdin: Stdin::Interactive,
-                    tty,
-                    env: Vec::new(),
-                },
-            )
-            .expect("the host image has a shell");
-        let stdin = handle.stdin.expect("interactive stdin");
         let mut s = Session {
             cluster,
-            host,
-            shell: handle.pid,
-            stdin,
-            output: handle.output,
+            hosts: BTreeMap::new(),
+            shells: Vec::new(),
+            logins: Rc::new(RefCell::new(Vec::new())),
+            pending: Vec::new(),
+            tty,
         };
+        let env = vec![(
+            "KUBECONFIG".to_string(),
+            "/etc/kubernetes/admin.conf".to_string(),
+        )];
+        let opened = s.open_shell("controlplane", None, env);
+        if let Some(shell) = opened {
+            s.shells.push(shell);
+        }
         s.settle(MAX_COMMAND_MILLIS);
         // A terminal keeps the first prompt; a script has none.
         if !tty {
-            s.output.take();
+            s.pending.clear();
         }
         s
     }
@@ -167,12 +193,98 @@ impl Session {
         self.cluster.borrow_mut()
     }
 
+    /// The host the innermost shell runs on (what a prompt shows).
+    pub fn hostname(&self) -> &str {
+        self.shells
+            .iter()
+            .rev()
+            .find(|s| s.stdin.is_some())
+            .map_or("controlplane", |s| s.node.as_str())
+    }
+
+    /// The node's host machine, started on first use.
+    fn host(&mut self, node: &str) -> Option<&mut Machine> {
+        if !self.hosts.contains_key(node) {
+            let (volume, ip) = {
+                let mut c = self.cluster.borrow_mut();
+                let ip = c.kubelet(node)?.node_ip().parse().ok()?;
+                (c.host_filesystem(node)?, ip)
+            };
+            let now = self.cluster.borrow().clock() as u64;
+            let mut m = Machine::new(MachineConfig {
+                hostname: node.to_string(),
+                image: Image::builder().build(),
+                env: vec![
+                    (
+                        "PATH".to_string(),
+                        crate::userland::DEFAULT_PATH.to_string(),
+                    ),
+                    ("HOME".to_string(), HOME.to_string()),
+                    ("TERM".to_string(), "xterm".to_string()),
+                    ("PS1".to_string(), "\\h:\\w$ ".to_string()),
+                ],
+                outside: Rc::new(HostOutside {
+                    cluster: self.cluster.clone(),
+                    node_ip: ip,
+                    logins: self.logins.clone(),
+                }),
+                registry: HOST_REGISTRY.with(Rc::clone),
+                working_dir: HOME.to_string(),
+            });
+            m.fs().mount("/", volume, false);
+            m.advance_to(now);
+            self.hosts.insert(node.to_string(), m);
+        }
+        self.hosts.get_mut(node)
+    }
+
+    /// Starts a login shell (or `sh -c command`) on a node's host.
+    fn open_shell(
+        &mut self,
+        node: &str,
+        command: Option<String>,
+        env: Vec<(String, String)>,
+    ) -> Option<Shell> {
+        let tty = self.tty;
+        let machine = self.host(node)?;
+        let interactive = command.is_none();
+        let argv = match command {
+            None => vec!["sh".to_string()],
+            Some(c) => vec!["sh".to_string(), "-c".to_string(), c],
+        };
+        let handle = machine
+            .exec(
+                argv,
+                ExecOptions {
+                    stdin: if interactive {
+                        Stdin::Interactive
+                    } else {
+                        Stdin::Empty
+                    },
+                    tty: interactive && tty,
+                    env,
+                },
+            )
+            .ok()?;
+        Some(Shell {
+            node: node.to_string(),
+            pid: handle.pid,
+            stdin: handle.stdin,
+            output: handle.output,
+            reply: None,
+        })
+    }
+
     /// Puts a file in the session's home directory (relative paths) or
-    /// anywhere (absolute).
+    /// anywhere (absolute), on the host of the current shell.
     pub fn add_file(&mut self, path: &str, data: &[u8]) {
         let full = crate::userland::fs::absolute(HOME, path);
         let now = crate::apiserver::EPOCH_MILLIS / 1000 + self.cluster.borrow().clock() / 1000;
-        let mut fs = self.host.fs();
+        let node = self.hostname().to_string();
+        let Some(host) = self.host(&node) else {
+            return;
+        };
+        let mut fs = host.fs();
         let comps: Vec<&str> = full.split('/').filter(|c| !c.is_empty()).collect();
         let mut dir = String::new();
         for c in comps.iter().take(comps.len().saturating_sub(1)) {
@@ -183,9 +295,15 @@ impl Session {
         let _ = fs.write("/", &full, data, false, now);
     }
 
-    /// Whether the shell has exited (`exit`).
+    /// Whether the login shell has exited (`exit`).
     pub fn ended(&self) -> bool {
-        self.host.exit_status(self.shell).is_some()
+        match self.shells.first() {
+            Some(s) => self
+                .hosts
+                .get(&s.node)
+                .is_none_or(|m| m.exit_status(s.pid).is_some()),
+            None => true,
+        }
     }
 
     /// Runs one command (possibly several lines, with heredocs) to
@@ -196,27 +314,46 @@ impl Session {
         if !text.ends_with('\n') {
             text.push('\n');
         }
-        self.stdin.write(text.as_bytes());
+        if let Some(stdin) = self.shells.iter().rev().find_map(|s| s.stdin.as_ref()) {
+            stdin.write(text.as_bytes());
+        }
         self.settle(MAX_COMMAND_MILLIS);
-        self.take_output()
+        std::mem::take(&mut self.pending)
     }
 
-    /// Runs the host until its shell waits for input (or `limit` passes).
+    /// Runs the hosts until the innermost shell waits for input (or `limit`
+    /// passes), opening and closing `ssh` sessions on the way.
     fn settle(&mut self, limit: Millis) {
         let start = self.cluster.borrow().clock();
         let mut idle_rounds = 0;
         loop {
             let now = self.cluster.borrow().clock();
-            self.host.advance_to(now as u64);
+            for m in self.hosts.values_mut() {
+                m.advance_to(now as u64);
+            }
+            {
+                let mut c = self.cluster.borrow_mut();
+                for node in self.hosts.keys() {
+                    c.notice_host_writes(node);
+                }
+            }
+            self.collect_output();
+            if self.close_ended_shells() || self.open_requested_logins() {
+                continue;
+            }
             if self.ended() {
                 return;
             }
-            match self.host.next_wake() {
+            let next = self.hosts.values().filter_map(Machine::next_wake).min();
+            match next {
                 None => return,
                 Some(t) if (t as Millis) > now => {
                     if t as Millis - start > limit {
                         self.cluster.borrow_mut().advance_to(start + limit);
-                        self.host.advance_to((start + limit) as u64);
+                        for m in self.hosts.values_mut() {
+                            m.advance_to((start + limit) as u64);
+                        }
+                        self.collect_output();
                         return;
                     }
                     self.cluster.borrow_mut().advance_to(t as Millis);
@@ -232,24 +369,66 @@ impl Session {
         }
     }
 
+    /// Ends `ssh` sessions whose remote shell exited, innermost first, and
+    /// tells each waiting `ssh` the remote exit code.
+    fn close_ended_shells(&mut self) -> bool {
+        let mut closed = false;
+        while self.shells.len() > 1 {
+            let Some(top) = self.shells.last() else { break };
+            let status = self
+                .hosts
+                .get(&top.node)
+                .and_then(|m| m.exit_status(top.pid));
+            let Some(status) = status else { break };
+            if let Some(top) = self.shells.pop() {
+                if let Some(m) = self.hosts.get_mut(&top.node) {
+                    m.reap(top.pid);
+                }
+                if let Some(reply) = top.reply {
+                    reply.write(status.code().to_string().as_bytes());
+                }
+            }
+            closed = true;
+        }
+        closed
+    }
+
+    /// Opens the shells `ssh` asked for.
+    fn open_requested_logins(&mut self) -> bool {
+        let requests: Vec<ssh::Login> = std::mem::take(&mut *self.logins.borrow_mut());
+        let opened = !requests.is_empty();
+        for req in requests {
+            // A login shell gets a fresh environment: no KUBECONFIG.
+            match self.open_shell(&req.node, req.command.clone(), Vec::new()) {
+                Some(mut shell) => {
+                    shell.reply = Some(req.reply);
+                    self.shells.push(shell);
+                }
+                None => req.reply.write(b"255"),
+            }
+        }
+        opened
+    }
+
     /// Output written since the last command (at a terminal, the first
     /// prompt).
     pub fn pending_output(&mut self) -> Vec<Line> {
-        self.take_output()
+        self.collect_output();
+        std::mem::take(&mut self.pending)
     }
 
-    fn take_output(&mut self) -> Vec<Line> {
-        let mut lines: Vec<Line> = Vec::new();
-        for chunk in self.output.take() {
-            let text = String::from_utf8_lossy(&chunk.data).into_owned();
-            match lines.last_mut() {
-                Some(l) if l.stream == chunk.stream => l.text.push_str(&text),
-                _ => lines.push(Line {
-                    stream: chunk.stream,
-                    text,
-                }),
+    fn collect_output(&mut self) {
+        for shell in self.shells.iter().rev() {
+            for chunk in shell.output.take() {
+                let text = String::from_utf8_lossy(&chunk.data).into_owned();
+                match self.pending.last_mut() {
+                    Some(l) if l.stream == chunk.stream => l.text.push_str(&text),
+                    _ => self.pending.push(Line {
+                        stream: chunk.stream,
+                        text,
+                    }),
+                }
             }
         }
-        lines
     }
 }

@@ -7,7 +7,8 @@
 //! mounted at a path; two machines that mount the same [`Volume`] see each
 //! other's writes.
 
-use std::cell::RefCell;
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -380,10 +381,16 @@ impl ImageBuilder {
     }
 }
 
-/// A tree that can be mounted into one or more machines.
+/// A tree that can be mounted into one or more machines, or a directory
+/// (or file) inside such a tree, as a bind mount of a host path is.
 #[derive(Clone, Debug)]
 pub struct Volume {
     tree: Rc<RefCell<Node>>,
+    /// Where this handle's root lies inside the tree.
+    base: Rc<[String]>,
+    /// Bumped by every change made through a mount, so a watcher (the
+    /// kubelet's inotify on its manifest directory) can tell cheaply.
+    changes: Rc<Cell<u64>>,
 }
 
 impl Volume {
@@ -405,12 +412,56 @@ impl Volume {
     fn from_node(node: Node) -> Volume {
         Volume {
             tree: Rc::new(RefCell::new(node)),
+            base: Rc::from(Vec::new()),
+            changes: Rc::new(Cell::new(0)),
         }
     }
 
     /// Whether two handles name the same volume.
     pub fn same(&self, other: &Volume) -> bool {
-        Rc::ptr_eq(&self.tree, &other.tree)
+        Rc::ptr_eq(&self.tree, &other.tree) && self.base == other.base
+    }
+
+    /// A handle on `path` inside this volume (a bind mount's source); it
+    /// sees and makes the same changes.
+    pub fn sub(&self, path: &str) -> Volume {
+        let mut base = self.base.to_vec();
+        base.extend(split(path));
+        Volume {
+            tree: self.tree.clone(),
+            base: Rc::from(base),
+            changes: self.changes.clone(),
+        }
+    }
+
+    /// How many changes were made through mounts of this tree so far.
+    pub fn changes(&self) -> u64 {
+        self.changes.get()
+    }
+
+    /// The tree seen as a machine's whole filesystem, to read or change
+    /// it without a machine.
+    pub fn as_fs(&self) -> Fs {
+        let mut fs = Fs {
+            root: Node::empty_dir(Meta::root(0o755)),
+            mounts: Vec::new(),
+        };
+        fs.mount("/", self.clone(), false);
+        fs
+    }
+
+    fn is_file(&self) -> bool {
+        matches!(walk(&self.tree.borrow(), &self.base), Some(Node::File(_)))
+    }
+
+    fn inside<'a>(&self, rel: &'a [String]) -> Cow<'a, [String]> {
+        if self.base.is_empty() {
+            return Cow::Borrowed(rel);
+        }
+        let mut v = Vec::with_capacity(self.base.len() + rel.len());
+        v.extend(self.base.iter().cloned());
+        v.extend(rel.iter().cloned());
+        Cow::Owned(v)
     }
 }
 
@@ -426,7 +477,7 @@ struct Mount {
 /// every path).
 enum Place<'a> {
     Root(&'a [String]),
-    Mount(usize, &'a [String]),
+    Mount(usize, Cow<'a, [String]>),
 }
 
 /// One machine's view: the copy-on-write root plus its mounts.
@@ -481,7 +532,7 @@ impl Fs {
     /// if missing, as the container runtime does).
     pub fn mount(&mut self, at: &str, volume: Volume, read_only: bool) {
         let comps = split(at);
-        let is_file = matches!(&*volume.tree.borrow(), Node::File(_));
+        let is_file = volume.is_file();
         if let Some((last, parents)) = comps.split_last() {
             let mut cur = &mut self.root;
             for p in parents {
@@ -517,7 +568,7 @@ impl Fs {
     fn place<'a>(&self, comps: &'a [String]) -> Place<'a> {
         for (i, m) in self.mounts.iter().enumerate() {
             if let Some(rest) = comps.strip_prefix(&m.at[..]) {
-                return Place::Mount(i, rest);
+                return Place::Mount(i, m.volume.inside(rest));
             }
         }
         Place::Root(comps)
@@ -528,7 +579,7 @@ impl Fs {
             Place::Root(rel) => walk(&self.root, rel).cloned(),
             Place::Mount(i, rel) => {
                 let tree = self.mounts[i].volume.tree.borrow();
-                walk(&tree, rel).cloned()
+                walk(&tree, &rel).cloned()
             }
         }
     }
@@ -647,8 +698,10 @@ impl Fs {
                 if self.mounts[i].read_only {
                     return Err(FsError::ReadOnly);
                 }
-                let mut tree = self.mounts[i].volume.tree.borrow_mut();
-                f(dir_mut(&mut tree, rel)?, name)
+                let v = &self.mounts[i].volume;
+                v.changes.set(v.changes.get() + 1);
+                let mut tree = v.tree.borrow_mut();
+                f(dir_mut(&mut tree, &rel)?, name)
             }
         }
     }
@@ -673,8 +726,9 @@ impl Fs {
                 if m.read_only {
                     return Err(FsError::ReadOnly);
                 }
+                m.volume.changes.set(m.volume.changes.get() + 1);
                 let mut tree = m.volume.tree.borrow_mut();
-                if let Node::File(f) = &mut *tree {
+                if let Some(Node::File(f)) = node_mut(&mut tree, &m.volume.base) {
                     let f = Rc::make_mut(f);
                     if !append {
                         f.data.clear();
@@ -920,6 +974,17 @@ fn dir_mut<'a>(root: &'a mut Node, rel: &[String]) -> Result<&'a mut Dir, FsErro
         Node::Dir(d) => Ok(Rc::make_mut(d)),
         _ => Err(FsError::NotDir),
     }
+}
+
+fn node_mut<'a>(root: &'a mut Node, rel: &[String]) -> Option<&'a mut Node> {
+    let mut cur = root;
+    for c in rel {
+        let Node::Dir(d) = cur else {
+            return None;
+        };
+        cur = Rc::make_mut(d).entries.get_mut(c.as_str())?;
+    }
+    Some(cur)
 }
 
 fn walk<'a>(root: &'a Node, rel: &[String]) -> Option<&'a Node> {

@@ -963,6 +963,7 @@ const POD_UPDATE_FORBIDDEN: &str = "pod updates may not change fields other than
 pub fn validate_pod_update(new: &Pod, old: &Pod) -> FieldErrs {
     let mut errs = validate_object_meta_update(&new.metadata, &old.metadata);
     errs.extend(validate_pod_spec(&new.spec, &Path::root("spec")));
+    errs.extend(validate_mirror_annotation_update(new, old));
     let mut a = new.spec.clone();
     let b = &old.spec;
     // Copy over what may change, then anything left different is forbidden.
@@ -990,6 +991,31 @@ pub fn validate_pod_update(new: &Pod, old: &Pod) -> FieldErrs {
             Path::root("spec"),
             POD_UPDATE_FORBIDDEN,
         ));
+    }
+    errs
+}
+
+/// A kubelet's mirror-pod annotation may be neither added, changed nor
+/// removed through the API (`ValidatePodSpecificAnnotationUpdates`).
+fn validate_mirror_annotation_update(new: &Pod, old: &Pod) -> FieldErrs {
+    const MIRROR: &str = "kubernetes.io/config.mirror";
+    let path = Path::root("metadata").child("annotations");
+    let mut errs = FieldErrs::new();
+    for (k, v) in &old.metadata.annotations {
+        if new.metadata.annotations.get(k) != Some(v) && k == MIRROR {
+            errs.push(FieldErr::forbidden(
+                path.key(k),
+                "may not remove or update mirror pod annotation",
+            ));
+        }
+    }
+    for k in new.metadata.annotations.keys() {
+        if !old.metadata.annotations.contains_key(k) && k == MIRROR {
+            errs.push(FieldErr::forbidden(
+                path.key(k),
+                "may not add mirror pod annotation",
+            ));
+        }
     }
     errs
 }
