@@ -475,6 +475,31 @@ pub async fn auth(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     let f = k.parse("auth", &args[1..], AUTH_FLAGS)?;
     match sub.as_str() {
         "can-i" => {
+            if f.args.len() < 2 && !f.bool("list") {
+                return Err(Fail::Msg(
+                    "you must specify two arguments: verb resource or verb nonResourceURL"
+                        .to_string(),
+                ));
+            }
+            // kubectl resolves the resource through discovery and warns,
+            // without failing, about what the server would not know.
+            if let Some(arg) = f.args.get(1).filter(|a| !a.starts_with('/')) {
+                let ty = arg.split_once('/').map_or(arg.as_str(), |(t, _)| t);
+                match super::resources::resolve(ty) {
+                    None if ty != "*" => {
+                        k.err(format!(
+                            "Warning: the server doesn't have a resource type '{ty}'\n"
+                        ));
+                    }
+                    Some(kind) if !kind.info().namespaced && !f.bool("all-namespaces") => {
+                        k.err(format!(
+                            "Warning: resource '{}' is not namespace scoped\n",
+                            kind.info().plural
+                        ));
+                    }
+                    _ => {}
+                }
+            }
             // The learner is the cluster admin; other identities (service
             // accounts, users) have no bindings on a fresh cluster.
             let allowed = match f.get("as") {

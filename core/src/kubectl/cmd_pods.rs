@@ -88,7 +88,9 @@ pub async fn run(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
         }
     };
     let interactive = f.bool("stdin") || f.bool("tty");
-    if f.bool("rm") && !interactive && !f.bool("attach") {
+    // -i and -t attach unless --attach=false says otherwise.
+    let attach = f.bool_or("attach", interactive);
+    if f.bool("rm") && !attach {
         return Err(Fail::Msg(
             "--rm should only be used for attached containers".to_string(),
         ));
@@ -170,7 +172,7 @@ pub async fn run(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     };
     let created = k.api(|api| api.create(pod, &opts))?;
     let obj = Object::Pod(created.clone());
-    if !interactive && !f.bool("attach") {
+    if !attach {
         k.report_write(&format, &obj, "created", dry)?;
         return Ok(0);
     }
@@ -218,7 +220,12 @@ async fn attach_run(k: &mut Kubectl<'_>, pod: &Rc<Pod>, f: &super::flags::Parsed
     if f.bool("tty") && k.proc().tty {
         k.err("If you don't see a command prompt, try pressing enter.\n");
     }
-    follow_logs(k, &ns, &name, &uid, &container, true).await;
+    let feed = if f.bool("stdin") {
+        stdin_feed(k, pod, &container)
+    } else {
+        None
+    };
+    follow_logs(k, &ns, &name, &uid, &container, true, feed).await;
     let p = k.api(|api| api.store.get::<Pod>(&ns, &name).cloned());
     let code = p
         .and_then(|p| {
@@ -509,7 +516,7 @@ pub async fn logs(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
         for (pod, c) in &streams {
             let name = pod.name().to_string();
             let uid = pod.metadata.uid().to_string();
-            follow_logs(k, &ns, &name, &uid, c, false).await;
+            follow_logs(k, &ns, &name, &uid, c, false, None).await;
         }
     }
     Ok(0)
@@ -586,6 +593,34 @@ fn print_log(k: &mut Kubectl<'_>, pod: &Pod, c: &str, w: &LogWindow) -> Res<()> 
 
 /// Streams a container's new log output until it stops (or, when nobody
 /// can press Ctrl-C, until it has been quiet for a while).
+/// kubectl's side of an attached container's stdin: what the user types
+/// goes to the container; at the end of it, a `stdinOnce` container's
+/// stdin closes for good.
+struct StdinFeed {
+    writer: crate::userland::PipeWriter,
+    once: bool,
+}
+
+/// The stdin of a container that keeps it open (`stdin: true`); kubectl
+/// attaches to nothing otherwise.
+fn stdin_feed(k: &mut Kubectl<'_>, pod: &Pod, container: &str) -> Option<StdinFeed> {
+    let spec = pod.spec.containers.iter().find(|c| c.name == container)?;
+    if !spec.stdin {
+        return None;
+    }
+    let uid = pod.metadata.uid().to_string();
+    let node = k.api(|api| {
+        api.store
+            .get::<Pod>(pod.namespace(), pod.name())
+            .and_then(|p| p.node_name().map(str::to_string))
+    })?;
+    let writer = k.cluster().attach_stdin(&node, &uid, container)?;
+    Some(StdinFeed {
+        writer,
+        once: spec.stdin_once,
+    })
+}
+
 async fn follow_logs(
     k: &mut Kubectl<'_>,
     ns: &str,
@@ -593,6 +628,7 @@ async fn follow_logs(
     uid: &str,
     container: &str,
     from_start: bool,
+    mut feed: Option<StdinFeed>,
 ) {
     let mut shown = 0usize;
     if !from_start {
@@ -643,6 +679,30 @@ async fn follow_logs(
         }
         if !running {
             return;
+        }
+        // The container waits for input: pass on what the user types, or
+        // the end of it.
+        if feed.is_some() && k.cluster().main_waits_for_input(&node, uid, container) {
+            k.flush().await;
+            let data = k.proc().read(0, 4096).await;
+            match feed.take() {
+                Some(fd) if !data.is_empty() => {
+                    fd.writer.write(&data);
+                    feed = Some(fd);
+                    k.cluster().poke_pod(&node, uid);
+                }
+                Some(fd) => {
+                    drop(fd.writer);
+                    if fd.once {
+                        k.cluster().close_stdin(&node, uid, container);
+                    } else {
+                        k.cluster().poke_pod(&node, uid);
+                    }
+                }
+                None => {}
+            }
+            quiet_since = k.cluster().clock();
+            continue;
         }
         if !interactive && k.cluster().clock() - quiet_since > 60_000 {
             return;
@@ -704,7 +764,12 @@ pub async fn attach(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     }
     let name = pod.name().to_string();
     let uid = pod.metadata.uid().to_string();
-    follow_logs(k, &ns, &name, &uid, &c, false).await;
+    let feed = if f.bool("stdin") {
+        stdin_feed(k, &pod, &c)
+    } else {
+        None
+    };
+    follow_logs(k, &ns, &name, &uid, &c, false, feed).await;
     Ok(0)
 }
 

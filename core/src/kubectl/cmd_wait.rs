@@ -214,7 +214,11 @@ fn indent(text: &str, by: usize) -> String {
 }
 
 fn fields_block(s: &StructInfo, out: &mut String, recursive: bool, depth: usize) {
-    for field in s.fields {
+    // kubectl lists fields by name, as its templates range over the schema's
+    // property map.
+    let mut fields: Vec<_> = s.fields.iter().collect();
+    fields.sort_by_key(|f| f.name);
+    for field in fields {
         let ty = (field.ty)();
         let required = if field.required { " -required-" } else { "" };
         if recursive {
