@@ -30,8 +30,8 @@ use crate::store::{Kind, ObjKey, Object, WatchEvent, WatchType};
 /// How often a kubelet renews its lease.
 pub const LEASE_RENEW_INTERVAL: Millis = 10_000;
 /// How long a node may stay silent before it is `Unknown`
-/// (`--node-monitor-grace-period`, 40 s up to v1.31).
-pub const NODE_MONITOR_GRACE_PERIOD: Millis = 40_000;
+/// (`--node-monitor-grace-period`: 50 s since v1.32, 40 s before).
+pub const NODE_MONITOR_GRACE_PERIOD: Millis = 50_000;
 /// How often the controller checks node health (`--node-monitor-period`).
 pub const NODE_MONITOR_PERIOD: Millis = 5_000;
 /// One node gets NoExecute-tainted per this long (`--node-eviction-rate`

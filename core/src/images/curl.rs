@@ -374,6 +374,7 @@ async fn curl_main(p: Proc) -> ExitStatus {
             path: url.path.clone(),
             headers: headers.clone(),
             client_ip: None,
+            sent_at: p.now(),
         };
         if o.verbose {
             let mut s = format!(

@@ -104,6 +104,7 @@ impl Container {
                 ("Connection".into(), "close".into()),
             ],
             client_ip: Some(CLIENT),
+            sent_at: self.m.now(),
         };
         match self.m.http(port, &req) {
             ServeResult::Response(r) => (

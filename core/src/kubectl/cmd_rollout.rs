@@ -397,12 +397,16 @@ fn history(k: &mut Kubectl<'_>, obj: &Object, revision: Option<&str>) -> Res<()>
         }
         return Ok(());
     }
-    let mut tw = super::printers::tabwriter::TabWriter::new();
-    tw.write_row(&["REVISION".to_string(), "CHANGE-CAUSE".to_string()]);
+    // History is aligned as describe output is (kubectl's history viewers
+    // use their own tabbedString: padding 2), not as `get` tables.
+    let mut text = String::from("REVISION\tCHANGE-CAUSE\n");
     for (n, cause, _) in rows {
-        tw.write_row(&[n.to_string(), cause]);
+        text.push_str(&format!("{n}\t{cause}\n"));
     }
-    k.out(format!("{prefix} \n{}\n", tw.finish()));
+    k.out(format!(
+        "{prefix} \n{}\n",
+        super::describe::tabbed::align(&text)
+    ));
     Ok(())
 }
 
@@ -413,11 +417,17 @@ fn undo(
     dry: DryRun,
     format: &super::output::Format,
 ) -> Res<()> {
-    let Object::Deployment(d) = obj else {
-        return Err(Fail::Msg(format!(
-            "rollback for {} is not available yet",
-            obj.info().qualified_plural()
-        )));
+    let d = match obj {
+        Object::Deployment(d) => d,
+        Object::DaemonSet(_) | Object::StatefulSet(_) => {
+            return undo_from_revisions(k, obj, to, dry, format)
+        }
+        _ => {
+            return Err(Fail::Msg(format!(
+                "rollback for {} is not available yet",
+                obj.info().qualified_plural()
+            )))
+        }
     };
     let mut sets = owned_replicasets(k, d);
     sets.sort_by_key(|rs| revision_of(&rs.metadata));
@@ -483,6 +493,64 @@ fn undo(
                 a.remove(CHANGE_CAUSE);
             }
         }
+    }
+    let stored = k.write_value(obj.kind(), &v, dry)?;
+    k.report_write(format, &stored, "rolled back", dry)?;
+    Ok(())
+}
+
+/// DaemonSet and StatefulSet rollback, as kubectl's rollbackers do it: the
+/// revision's data is the patch that restores its template; no revision
+/// given means the one before the newest.
+fn undo_from_revisions(
+    k: &mut Kubectl<'_>,
+    obj: &Object,
+    to: Option<&str>,
+    dry: DryRun,
+    format: &super::output::Format,
+) -> Res<()> {
+    let history = owned_revisions(k, obj);
+    let to: i64 = to.and_then(|t| t.parse().ok()).unwrap_or(0);
+    let target = if to == 0 {
+        if history.len() <= 1 {
+            return Err(Fail::Msg("no last revision to roll back to".to_string()));
+        }
+        history.get(history.len() - 2).cloned()
+    } else {
+        history.iter().find(|r| r.revision == to).cloned()
+    };
+    let Some(target) = target else {
+        return Err(Fail::Msg(format!(
+            "unable to find specified revision {to} in history"
+        )));
+    };
+    let live = match obj {
+        Object::DaemonSet(ds) => &ds.spec.template,
+        Object::StatefulSet(sts) => &sts.spec.template,
+        _ => return Ok(()),
+    };
+    let prefix = format!("{}/{}", obj.info().qualified_singular(), obj.name());
+    if crate::controllers::history::template_patch(live) == target.data {
+        k.out(format!(
+            "{prefix} skipped rollback (current template already matches revision {})\n",
+            target.revision
+        ));
+        return Ok(());
+    }
+    let Some(template) = crate::controllers::history::template_of(&target) else {
+        return Err(Fail::Msg(format!(
+            "unable to find specified revision {} in history",
+            target.revision
+        )));
+    };
+    let mut v = obj.encode();
+    let tv = crate::api::codec::Encode::encode(&template);
+    if let Some(spec) = v
+        .as_object_mut()
+        .and_then(|o| o.get_mut("spec"))
+        .and_then(Value::as_object_mut)
+    {
+        spec.insert("template".to_string(), tv);
     }
     let stored = k.write_value(obj.kind(), &v, dry)?;
     k.report_write(format, &stored, "rolled back", dry)?;

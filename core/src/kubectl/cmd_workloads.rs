@@ -113,17 +113,19 @@ pub fn record_cause(v: &mut Value, cause: &str) {
     }
 }
 
-/// The command line as kubectl records it in `change-cause`.
-pub fn command_line(k: &Kubectl<'_>) -> String {
-    let mut parts = vec!["kubectl".to_string()];
-    for a in k.proc().argv.iter().skip(1) {
-        if a == "--record" {
-            parts.push("--record=true".to_string());
-        } else {
-            parts.push(a.clone());
-        }
+/// The command line as kubectl records it in `change-cause`: the command
+/// and its arguments, then every flag by its long name with its value, in
+/// the order given (kubectl's parseCommandArguments).
+pub fn command_line(words: &str, f: &super::flags::Parsed) -> String {
+    let mut line = format!("kubectl {words}");
+    for a in f.args.iter().chain(f.after_dash.iter().flatten()) {
+        line.push(' ');
+        line.push_str(a);
     }
-    parts.join(" ")
+    for (name, value) in &f.seen {
+        line.push_str(&format!(" --{name}={value}"));
+    }
+    line
 }
 
 fn ptr_mut<'a>(v: &'a mut Value, path: &[&str]) -> Option<&'a mut Value> {
@@ -305,7 +307,7 @@ pub async fn set(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
                     )));
                 }
                 if f.bool("record") {
-                    record_cause(&mut v, &command_line(k));
+                    record_cause(&mut v, &command_line(&cmd, &f));
                 }
                 let stored = k.write_value(obj.kind(), &v, dry)?;
                 k.report_write(&format, &stored, "image updated", dry)?;

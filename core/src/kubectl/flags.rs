@@ -84,6 +84,9 @@ pub struct Parsed {
     pub args: Vec<String>,
     /// Arguments after `--` (for `exec`, `run`).
     pub after_dash: Option<Vec<String>>,
+    /// Every flag as given, in order, by its long name (what `--record`
+    /// writes into change-cause).
+    pub seen: Vec<(&'static str, String)>,
 }
 
 impl Parsed {
@@ -221,6 +224,7 @@ pub fn parse(argv: &[String], defs: &[FlagDef]) -> Result<Parsed, FlagError> {
                 flag_label(d)
             )));
         }
+        out.seen.push((d.long, v.clone()));
         let entry = out.values.entry(d.long).or_default();
         if d.kind != FlagKind::List {
             entry.clear();

@@ -56,6 +56,9 @@ pub struct Worker {
     pub container_id: String,
     /// A probe is running (exec or network) and not decided yet.
     pub in_flight: bool,
+    /// The worker's ticker runs; it outlives container restarts, so a
+    /// restarted container must not start a second one.
+    pub ticking: bool,
 }
 
 /// What a tick should do.
@@ -79,6 +82,7 @@ impl Worker {
             on_hold: false,
             container_id: String::new(),
             in_flight: false,
+            ticking: false,
         }
     }
 

@@ -99,17 +99,34 @@ impl Kubelet {
                     consider(now);
                 }
             }
+            // An exec (probe or hook) that already ended is noticed at once,
+            // not at its deadline: the runtime reports its exit as it
+            // happens.
+            let ended = |run: &InFlight| {
+                c.inst
+                    .as_ref()
+                    .is_some_and(|inst| inst.machine.exit_status(run.handle.pid).is_some())
+            };
             for run in c.probe_runs.values() {
-                consider(run.deadline);
+                consider(if ended(run) { now } else { run.deadline });
             }
             match &c.op {
-                Op::Killing { deadline, .. } => consider(*deadline),
+                Op::Killing {
+                    deadline, pre_stop, ..
+                } => {
+                    consider(*deadline);
+                    if let Some(HookRun::Exec(run)) = pre_stop {
+                        if ended(run) {
+                            consider(now);
+                        }
+                    }
+                }
                 Op::PostStart {
                     hook: HookRun::Until(t, _),
                 } => consider(*t),
                 Op::PostStart {
                     hook: HookRun::Exec(run),
-                } => consider(run.deadline),
+                } => consider(if ended(run) { now } else { run.deadline }),
                 _ => {}
             }
             if let Op::Killing {
@@ -773,6 +790,7 @@ impl Kubelet {
                     path: g.path.clone(),
                     headers: vec![("User-Agent".to_string(), "kube-lifecycle/1.32".to_string())],
                     client_ip: Some(self.bridge_ip()),
+                    sent_at: now as u64,
                 },
             );
             let ok = matches!(&reply.outcome, crate::userland::outside::HttpOutcome::Response(r) if r.status < 400);
@@ -1084,16 +1102,19 @@ impl Kubelet {
         }
     }
 
-    /// Probe ticks.
+    /// Starts the probe tickers that are not running yet: one per probe
+    /// for the pod's life, as the kubelet's probe workers are.
     pub(super) fn schedule_probes(&self, w: &mut PodWorker, i: usize, cx: &mut Cx) {
         let now = cx.api.now();
-        for p in &w.ctrs[i].probes {
+        let name = w.ctrs[i].spec.name.clone();
+        for p in w.ctrs[i].probes.iter_mut().filter(|p| !p.ticking) {
+            p.ticking = true;
             let at = p.next_tick(now - 1);
             cx.timers.at(
                 at,
                 Task::Kubelet(
                     self.node_name.clone(),
-                    KubeletTask::Probe(w.uid.clone(), w.ctrs[i].spec.name.clone(), p.kind, false),
+                    KubeletTask::Probe(w.uid.clone(), name.clone(), p.kind, false),
                 ),
             );
         }
@@ -1122,7 +1143,9 @@ impl Kubelet {
             let stop = !w.ctrs[i].alive()
                 && w.pod.restart_policy() == RestartPolicy::Never
                 && matches!(w.ctrs[i].view.state, CState::Exited(_));
-            if !stop {
+            if stop {
+                w.ctrs[i].probes[pi].ticking = false;
+            } else {
                 cx.timers.at(
                     next,
                     Task::Kubelet(
@@ -1223,6 +1246,7 @@ impl Kubelet {
                     path,
                     headers,
                     client_ip: Some(self.bridge_ip()),
+                    sent_at: now as u64,
                 },
             );
             use crate::userland::outside::HttpOutcome;

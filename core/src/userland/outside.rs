@@ -42,6 +42,10 @@ pub struct HttpRequest {
     /// layer fills it in (clients leave `None`, which servers read as
     /// loopback).
     pub client_ip: Option<Ipv4Addr>,
+    /// Simulated time the request is sent. A server whose processes were
+    /// all blocked has not been advanced since; it answers at this time, not
+    /// at the time it last ran.
+    pub sent_at: Millis,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -883,6 +883,11 @@ impl Kernel {
     /// be reached from inside this machine's own `run` (a request to
     /// localhost) and may look at the filesystem.
     fn http(&self, port: u16, request: &HttpRequest) -> ServeResult {
+        if let Ok(mut st) = self.st.try_borrow_mut() {
+            if request.sent_at > st.now {
+                st.now = request.sent_at;
+            }
+        }
         let found = match self.st.try_borrow() {
             Ok(st) => st
                 .listening

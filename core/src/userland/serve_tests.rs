@@ -168,6 +168,7 @@ fn get(path: &str, client: Option<Ipv4Addr>) -> HttpRequest {
         path: path.into(),
         headers: Vec::new(),
         client_ip: client,
+        sent_at: 0,
     }
 }
 

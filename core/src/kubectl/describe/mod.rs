@@ -14,7 +14,7 @@ mod network;
 mod node;
 mod pod;
 mod storage;
-mod tabbed;
+pub(crate) mod tabbed;
 mod workloads;
 
 use std::collections::BTreeMap;

@@ -17,7 +17,7 @@ struct Cell {
 }
 
 /// Aligns tab-separated text the way describe's writer does.
-pub(super) fn align(text: &str) -> String {
+pub(crate) fn align(text: &str) -> String {
     let mut lines: Vec<Vec<Cell>> = vec![Vec::new()];
     let mut buf = String::with_capacity(text.len());
     let mut cell = Cell::default();

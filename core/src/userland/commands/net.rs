@@ -289,6 +289,7 @@ async fn wget_main(p: Proc) -> ExitStatus {
             ("Connection".into(), "close".into()),
         ],
         client_ip: None,
+        sent_at: p.now(),
     };
     let reply = p.outside().http(ip, url.port, &req);
     if reply.after_ms >= timeout_ms {
@@ -489,6 +490,7 @@ async fn nc_main(p: Proc) -> ExitStatus {
             path,
             headers: Vec::new(),
             client_ip: None,
+            sent_at: p.now(),
         };
         let reply = p.outside().http(ip, port, &req);
         p.sleep(reply.after_ms).await;
