@@ -2,6 +2,7 @@
 //! config, auth, help, and the unknown-command error.
 
 use super::flags::{flag, FlagDef, FlagKind};
+use super::output::Format;
 use super::resources::DISCOVERY_ORDER;
 use super::{Fail, Kubectl, Res};
 use crate::api::codec::edit_distance;
@@ -303,6 +304,7 @@ const CONFIG_FLAGS: &[FlagDef] = &[
     flag("raw", None, FlagKind::Bool),
     flag("flatten", None, FlagKind::Bool),
     flag("output", Some('o'), FlagKind::Value),
+    flag("template", None, FlagKind::Value),
     flag("no-headers", None, FlagKind::Bool),
     flag("cluster", None, FlagKind::Value),
     flag("user", None, FlagKind::Value),
@@ -317,21 +319,47 @@ pub async fn config(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     match sub.as_str() {
         "current-context" => k.out(format!("{CONTEXT}\n")),
         "get-contexts" => {
-            let mut tw = TabWriter::new();
-            tw.write_row(
-                &["CURRENT", "NAME", "CLUSTER", "AUTHINFO", "NAMESPACE"].map(String::from),
-            );
-            tw.write_row(
-                &[
-                    "*",
-                    CONTEXT,
-                    "kubernetes",
-                    "kubernetes-admin",
-                    ns.as_deref().unwrap_or(""),
-                ]
-                .map(String::from),
-            );
-            k.out(tw.finish());
+            let names_only = match f.get("output") {
+                None | Some("") => false,
+                Some("name") => true,
+                Some(o) => {
+                    return Err(Fail::Msg(format!(
+                        "--output {o} is not available in kubectl config get-contexts; resetting to default output format"
+                    )))
+                }
+            };
+            // Contexts named as arguments must exist; kubectl prints the
+            // table of those it found before it complains.
+            let missing: Vec<&String> = f.args.iter().filter(|n| *n != CONTEXT).collect();
+            let show = f.args.is_empty() || f.args.iter().any(|n| n == CONTEXT);
+            if names_only {
+                if show {
+                    k.out(format!("{CONTEXT}\n"));
+                }
+            } else {
+                let mut tw = TabWriter::new();
+                if !f.bool("no-headers") {
+                    tw.write_row(
+                        &["CURRENT", "NAME", "CLUSTER", "AUTHINFO", "NAMESPACE"].map(String::from),
+                    );
+                }
+                if show {
+                    tw.write_row(
+                        &[
+                            "*",
+                            CONTEXT,
+                            "kubernetes",
+                            "kubernetes-admin",
+                            ns.as_deref().unwrap_or(""),
+                        ]
+                        .map(String::from),
+                    );
+                }
+                k.out(tw.finish());
+            }
+            if let Some(first) = missing.first() {
+                return Err(Fail::Msg(format!("context {first} not found")));
+            }
         }
         "get-clusters" => k.out("NAME\nkubernetes\n"),
         "get-users" => k.out("NAME\nkubernetes-admin\n"),
@@ -358,21 +386,77 @@ pub async fn config(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
         }
         "view" => {
             let server = format!("https://{}:6443", crate::kubelet::node_ip(0));
-            let ns_line = ns
-                .map(|n| format!("    namespace: {n}\n"))
-                .unwrap_or_default();
             let data = if f.bool("raw") {
                 "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg=="
             } else {
                 "DATA+OMITTED"
             };
-            k.out(format!(
-                "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: {data}\n    server: {server}\n  name: kubernetes\ncontexts:\n- context:\n    cluster: kubernetes\n{ns_line}    user: kubernetes-admin\n  name: {CONTEXT}\ncurrent-context: {CONTEXT}\nkind: Config\npreferences: {{}}\nusers:\n- name: kubernetes-admin\n  user:\n    client-certificate-data: {data}\n    client-key-data: {data}\n"
-            ));
+            let view = config_view(&server, data, ns.as_deref());
+            let format = k.output_format(f.get("output"), f.get("template"), false)?;
+            match format {
+                Format::Table | Format::Wide | Format::Yaml => k.out(view.yaml()),
+                Format::Json => k.out(view.json()),
+                // kubectl has no name for a kubeconfig.
+                Format::Name => k.out("config/<unknown>\n"),
+                other => {
+                    let doc = crate::syntax::parse_value(&view.yaml())
+                        .map(|n| n.to_value())
+                        .map_err(|e| Fail::Msg(e.message))?;
+                    k.print_objects(&other, &[doc], true)?;
+                }
+            }
         }
         other => return Err(super::unknown_subcommand("config", other)),
     }
     Ok(0)
+}
+
+/// The kubeconfig `kubectl config view` prints.
+struct ConfigView<'a> {
+    server: &'a str,
+    data: &'a str,
+    namespace: Option<&'a str>,
+}
+
+fn config_view<'a>(server: &'a str, data: &'a str, namespace: Option<&'a str>) -> ConfigView<'a> {
+    ConfigView {
+        server,
+        data,
+        namespace,
+    }
+}
+
+impl ConfigView<'_> {
+    /// YAML, keys sorted as kubectl writes them.
+    fn yaml(&self) -> String {
+        let ConfigView {
+            server,
+            data,
+            namespace,
+        } = self;
+        let ns_line = namespace
+            .map(|n| format!("    namespace: {n}\n"))
+            .unwrap_or_default();
+        format!(
+            "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: {data}\n    server: {server}\n  name: kubernetes\ncontexts:\n- context:\n    cluster: kubernetes\n{ns_line}    user: kubernetes-admin\n  name: {CONTEXT}\ncurrent-context: {CONTEXT}\nkind: Config\npreferences: {{}}\nusers:\n- name: kubernetes-admin\n  user:\n    client-certificate-data: {data}\n    client-key-data: {data}\n"
+        )
+    }
+
+    /// JSON in the field order of kubeconfig's Go types, four-space
+    /// indented as kubectl prints it.
+    fn json(&self) -> String {
+        let ConfigView {
+            server,
+            data,
+            namespace,
+        } = self;
+        let ns_line = namespace
+            .map(|n| format!(",\n                \"namespace\": \"{n}\""))
+            .unwrap_or_default();
+        format!(
+            "{{\n    \"kind\": \"Config\",\n    \"apiVersion\": \"v1\",\n    \"preferences\": {{}},\n    \"clusters\": [\n        {{\n            \"name\": \"kubernetes\",\n            \"cluster\": {{\n                \"server\": \"{server}\",\n                \"certificate-authority-data\": \"{data}\"\n            }}\n        }}\n    ],\n    \"users\": [\n        {{\n            \"name\": \"kubernetes-admin\",\n            \"user\": {{\n                \"client-certificate-data\": \"{data}\",\n                \"client-key-data\": \"{data}\"\n            }}\n        }}\n    ],\n    \"contexts\": [\n        {{\n            \"name\": \"{CONTEXT}\",\n            \"context\": {{\n                \"cluster\": \"kubernetes\",\n                \"user\": \"kubernetes-admin\"{ns_line}\n            }}\n        }}\n    ],\n    \"current-context\": \"{CONTEXT}\"\n}}\n"
+        )
+    }
 }
 
 const AUTH_FLAGS: &[FlagDef] = &[
