@@ -7,5 +7,5 @@ kubectl get pods
 sleep 125
 kubectl get pods
 kubectl logs pod batch-job-5k99s
-kubectl logs batch-job-5k99s
+kubectl logs job/batch-job
 kubectl get jobs
