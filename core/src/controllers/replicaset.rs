@@ -24,6 +24,7 @@ use crate::api::time::Time;
 use crate::apiserver::events::{object_ref, EventType, Source};
 use crate::apiserver::{ApiError, ApiServer, DeleteOptions, Reason, WriteOptions};
 use crate::store::{Kind, ObjKey, Object, WatchEvent, WatchType};
+use crate::util::sort;
 
 /// Most pods one sync creates or deletes (`BurstReplicas`).
 pub const BURST_REPLICAS: usize = 500;
@@ -267,7 +268,7 @@ pub fn pods_to_delete(
             *on_node.entry(p.spec.node_name.as_str()).or_default() += 1;
         }
         let rank = |p: &Pod| on_node.get(p.spec.node_name.as_str()).copied().unwrap_or(0);
-        pods.sort_by(|a, b| {
+        sort::sort_by(&mut pods, |a, b| {
             if delete_before(a, rank(a), b, rank(b), now_ms) {
                 Ordering::Less
             } else if delete_before(b, rank(b), a, rank(a), now_ms) {

@@ -7,6 +7,7 @@
 //! mounted at a path; two machines that mount the same [`Volume`] see each
 //! other's writes.
 
+use crate::util::sort;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -508,7 +509,7 @@ impl Fs {
             read_only,
         });
         // Longest mount point first, so lookups find the innermost mount.
-        self.mounts.sort_by_key(|m| std::cmp::Reverse(m.at.len()));
+        sort::sort_by_key(&mut self.mounts, |m| std::cmp::Reverse(m.at.len()));
     }
 
     fn place(&self, comps: &[String]) -> Place {
