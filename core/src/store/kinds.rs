@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use super::table::Table;
+use super::table::{RawTable, Table};
 use crate::api::apps::{ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use crate::api::batch::{CronJob, Job};
 use crate::api::codec::Encode;
@@ -21,7 +21,6 @@ use crate::value::Value;
 pub trait Stored: Resource {
     const STORED_KIND: Kind;
     fn table(t: &Tables) -> &Table<Self>;
-    fn table_mut(t: &mut Tables) -> &mut Table<Self>;
     fn to_object(obj: Rc<Self>) -> Object;
     fn from_object(obj: &Object) -> Option<&Rc<Self>>;
 }
@@ -89,14 +88,25 @@ macro_rules! kinds {
             $($field: Table<$variant>),*
         }
 
+        impl Tables {
+            pub(crate) fn raw(&self, kind: Kind) -> &RawTable {
+                match kind {
+                    $(Kind::$variant => &self.$field.raw),*
+                }
+            }
+
+            pub(crate) fn raw_mut(&mut self, kind: Kind) -> &mut RawTable {
+                match kind {
+                    $(Kind::$variant => &mut self.$field.raw),*
+                }
+            }
+        }
+
         $(
             impl Stored for $variant {
                 const STORED_KIND: Kind = Kind::$variant;
                 fn table(t: &Tables) -> &Table<Self> {
                     &t.$field
-                }
-                fn table_mut(t: &mut Tables) -> &mut Table<Self> {
-                    &mut t.$field
                 }
                 fn to_object(obj: Rc<Self>) -> Object {
                     Object::$variant(obj)
