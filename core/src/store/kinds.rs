@@ -74,6 +74,14 @@ macro_rules! kinds {
                 }
             }
 
+            /// The metadata, for a changed copy: a shared object is copied
+            /// first, so the stored one is never changed in place.
+            pub fn meta_mut(&mut self) -> &mut ObjectMeta {
+                match self {
+                    $(Object::$variant(o) => Rc::make_mut(o).meta_mut()),*
+                }
+            }
+
             /// The object as the API server serializes it.
             pub fn encode(&self) -> Value {
                 match self {
