@@ -22,6 +22,7 @@ pub mod store;
 pub mod syntax;
 pub mod terminal;
 pub mod userland;
+pub mod util;
 pub mod value;
 
 pub use sim::{Cluster, ClusterConfig, NodeSummary};

@@ -610,7 +610,13 @@ impl<T: Decode + Schema> Decode for BTreeMap<String, T> {
 impl<T: Encode> Encode for BTreeMap<String, T> {
     const OMIT_WHEN_EMPTY: bool = true;
     fn encode(&self) -> Value {
-        Value::Object(self.iter().map(|(k, v)| (k.clone(), v.encode())).collect())
+        // Keys are already sorted and unique; inserting avoids compiling a
+        // sort for every value type, which `collect` would.
+        let mut map = Map::new();
+        for (k, v) in self {
+            map.insert(k.clone(), v.encode());
+        }
+        Value::Object(map)
     }
     fn is_zero(&self) -> bool {
         self.is_empty()

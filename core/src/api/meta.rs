@@ -7,6 +7,7 @@ use podlab_macros::Api;
 use crate::api::codec::{Decode, DecodeCx, Encode, Schema, TypeInfo};
 use crate::api::time::Time;
 use crate::syntax::{Node, NodeKind};
+use crate::util::sort;
 use crate::value::Value;
 
 /// Standard object metadata.
@@ -146,7 +147,7 @@ impl LabelSelector {
             .collect();
         for req in &self.match_expressions {
             let mut values = req.values.clone();
-            values.sort();
+            sort::sort(&mut values);
             parts.push(match req.operator.as_str() {
                 "In" => format!("{} in ({})", req.key, values.join(",")),
                 "NotIn" => format!("{} notin ({})", req.key, values.join(",")),

@@ -18,6 +18,7 @@ use crate::apiserver::{
     ApiError, ApiServer, DeleteOptions, Millis, Propagation, Reason, WriteOptions,
 };
 use crate::store::{Kind, ObjKey, Object, WatchEvent};
+use crate::util::sort;
 
 const COMPONENT: &str = "cronjob-controller";
 /// Padding after a schedule time before the controller looks
@@ -191,7 +192,7 @@ fn remove_oldest_jobs(
     if excess <= 0 {
         return false;
     }
-    jobs.sort_by(|a, b| {
+    sort::sort_by(&mut jobs, |a, b| {
         let key = |j: &Job| (j.status.start_time.is_none(), j.status.start_time);
         key(a)
             .cmp(&key(b))

@@ -23,6 +23,7 @@ use crate::apiserver::events::{object_ref, EventType, Source};
 use crate::apiserver::{ApiError, ApiServer, DeleteOptions, Millis, Reason, WriteOptions};
 use crate::scheduler::plugins::{node_affinity_matches, tolerates};
 use crate::store::{Kind, ObjKey, Object, WatchEvent, WatchType};
+use crate::util::sort;
 
 const COMPONENT: &str = "daemonset-controller";
 const KIND: &str = "DaemonSet";
@@ -289,7 +290,7 @@ fn is_updated(pod: &Pod, hash: &str, generation: i64) -> bool {
 
 /// `podByCreationTimestampAndPhase`: scheduled pods first, then oldest.
 fn sort_oldest_first(pods: &mut [Rc<Pod>]) {
-    pods.sort_by(|a, b| {
+    sort::sort_by(pods, |a, b| {
         b.node_name()
             .is_some()
             .cmp(&a.node_name().is_some())

@@ -21,6 +21,7 @@ use crate::api::meta::{IntOrString, ObjectMeta};
 use crate::api::time::format_rfc3339;
 use crate::apiserver::{ApiError, ApiServer, DeleteOptions, Reason, WriteOptions};
 use crate::store::{Kind, ObjKey, Object, WatchEvent, WatchType};
+use crate::util::sort;
 
 /// Annotation with the time of the change that led to this version.
 pub const LAST_CHANGE_TRIGGER_TIME: &str = "endpoints.kubernetes.io/last-change-trigger-time";
@@ -522,12 +523,12 @@ pub fn desired_subsets(svc: &Service, pods: &[Rc<Pod>]) -> Vec<EndpointSubset> {
                     uid(a).cmp(&uid(b))
                 })
             };
-            s.addresses.sort_by(by_ip);
-            s.not_ready_addresses.sort_by(by_ip);
+            sort::sort_by(&mut s.addresses, by_ip);
+            sort::sort_by(&mut s.not_ready_addresses, by_ip);
             s
         })
         .collect();
-    subsets.sort_by(|a, b| {
+    sort::sort_by(&mut subsets, |a, b| {
         let first = |s: &EndpointSubset| {
             s.addresses
                 .first()

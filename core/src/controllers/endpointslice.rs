@@ -21,6 +21,7 @@ use crate::api::discovery::{
 use crate::api::meta::{ObjectMeta, OwnerReference};
 use crate::apiserver::{ApiError, ApiServer, DeleteOptions, Reason, WriteOptions};
 use crate::store::{Kind, ObjKey, Object, WatchEvent};
+use crate::util::sort;
 
 /// The managed-by value of the slices this controller owns.
 pub const CONTROLLER_NAME: &str = "endpointslice-controller.k8s.io";
@@ -56,7 +57,7 @@ fn slice_prefix(service: &str) -> String {
 /// and target (`endpointHash`); conditions and node may change in place.
 fn endpoint_key(ep: &Endpoint) -> (Vec<String>, Option<String>, Option<(String, String)>) {
     let mut addrs = ep.addresses.clone();
-    addrs.sort();
+    sort::sort(&mut addrs);
     (
         addrs,
         ep.hostname.clone(),
@@ -84,7 +85,7 @@ fn ports_key(ports: &[EndpointPort]) -> Vec<(String, i32, String, Option<String>
             )
         })
         .collect();
-    k.sort();
+    sort::sort(&mut k);
     k
 }
 

@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{Action, Controller, CtrlId, QueueReason};
 use crate::api::meta::ObjectMeta;
 use crate::apiserver::{ApiError, ApiServer, DeleteOptions, Millis, Propagation, Reason};
-use crate::store::{Kind, KindVisitor, ObjKey, Object, Stored, WatchEvent, WatchType};
+use crate::store::{Kind, ObjKey, Object, WatchEvent, WatchType};
 
 pub const FINALIZER_ORPHAN: &str = "orphan";
 pub const FINALIZER_FOREGROUND: &str = "foregroundDeletion";
@@ -60,25 +60,14 @@ fn update_meta(
     k: &ObjKey,
     f: &dyn Fn(&mut ObjectMeta),
 ) -> Result<(), ApiError> {
-    struct U<'a> {
-        api: &'a mut ApiServer,
-        key: &'a ObjKey,
-        f: &'a dyn Fn(&mut ObjectMeta),
-    }
-    impl KindVisitor for U<'_> {
-        type Out = Result<(), ApiError>;
-        fn visit<T: Stored>(self) -> Self::Out {
-            let Some(obj) = self.api.store.get::<T>(&self.key.namespace, &self.key.name) else {
-                return Ok(());
-            };
-            let mut obj = (**obj).clone();
-            (self.f)(obj.meta_mut());
-            self.api
-                .update(obj, &crate::apiserver::WriteOptions::default())
-                .map(|_| ())
-        }
-    }
-    kind.visit(U { api, key: k, f })
+    // Through the untyped object: one copy of this code instead of one
+    // per kind.
+    let Some(mut obj) = api.store.get_object(kind, &k.namespace, &k.name) else {
+        return Ok(());
+    };
+    f(obj.meta_mut());
+    api.update_object(obj, &crate::apiserver::WriteOptions::default())
+        .map(|_| ())
 }
 
 /// How an object stands to one of its owners (`classifyReferences`).

@@ -13,6 +13,7 @@ use crate::api::meta::{ObjectMeta, OwnerReference};
 use crate::apiserver::{ApiError, ApiServer, DeleteOptions, Reason, WriteOptions};
 use crate::store::Kind;
 use crate::syntax::Node;
+use crate::util::sort;
 use crate::value::Value;
 
 /// The label on a revision (and on DaemonSet pods) with its hash.
@@ -136,7 +137,7 @@ pub fn owned_revisions(api: &ApiServer, owner_uid: &str) -> Vec<Rc<ControllerRev
 }
 
 pub fn sort_revisions(revs: &mut [Rc<ControllerRevision>]) {
-    revs.sort_by(|a, b| {
+    sort::sort_by(revs, |a, b| {
         (a.revision, a.metadata.creation_timestamp, a.metadata.name()).cmp(&(
             b.revision,
             b.metadata.creation_timestamp,

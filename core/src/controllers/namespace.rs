@@ -16,6 +16,7 @@ use crate::api::corev1::{Namespace, Pod};
 use crate::api::time::Time;
 use crate::apiserver::{ApiError, ApiServer, DeleteOptions, Millis, Reason};
 use crate::store::{Kind, ObjKey, Object, WatchEvent, WatchType};
+use crate::util::sort;
 use crate::value::Value;
 
 /// The finalizer token this controller owns.
@@ -154,7 +155,7 @@ fn failures(left: &Leftovers) -> Vec<Failure> {
     let mut out = Vec::new();
     if !left.errors.is_empty() {
         let mut msgs = left.errors.clone();
-        msgs.sort();
+        sort::sort(&mut msgs);
         out.push((
             "NamespaceDeletionContentFailure",
             "ContentDeletionFailed",
@@ -171,7 +172,7 @@ fn failures(left: &Leftovers) -> Vec<Failure> {
             .iter()
             .map(|(r, n)| format!("{r} has {n} resource instances"))
             .collect();
-        items.sort();
+        sort::sort(&mut items);
         out.push((
             "NamespaceContentRemaining",
             "SomeResourcesRemain",
@@ -184,7 +185,7 @@ fn failures(left: &Leftovers) -> Vec<Failure> {
             .iter()
             .map(|(f, n)| format!("{f} in {n} resource instances"))
             .collect();
-        items.sort();
+        sort::sort(&mut items);
         out.push((
             "NamespaceFinalizersRemaining",
             "SomeFinalizersRemain",

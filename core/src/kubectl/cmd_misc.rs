@@ -8,6 +8,7 @@ use super::{Fail, Kubectl, Res};
 use crate::api::codec::edit_distance;
 use crate::kubectl::printers::tabwriter::TabWriter;
 use crate::kubelet::KUBE_VERSION;
+use crate::util::sort;
 use crate::value::{Map, Value};
 
 pub const ROOT_HELP: &str = "kubectl controls the Kubernetes cluster manager.
@@ -274,7 +275,7 @@ pub async fn api_versions(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
         .iter()
         .map(|k| k.info().api_version())
         .collect();
-    versions.sort();
+    sort::sort(&mut versions);
     versions.dedup();
     for v in versions {
         k.out(format!("{v}\n"));

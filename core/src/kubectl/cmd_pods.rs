@@ -12,6 +12,7 @@ use crate::api::resource::Resource;
 use crate::apiserver::{ApiError, DeleteOptions, WriteOptions};
 use crate::store::{Kind, Object};
 use crate::userland::{ExecOptions, ExitStatus, Stdin, Stream};
+use crate::util::sort;
 
 const RUN_FLAGS: &[FlagDef] = &[
     flag("image", None, FlagKind::Value),
@@ -291,7 +292,7 @@ fn resolve_pod(k: &mut Kubectl<'_>, ns: &str, target: &str, cmd: &str) -> Res<Rc
             .collect()
     });
     // kubectl prefers running, ready, newer pods (ByLogging order).
-    pods.sort_by_key(|p| {
+    sort::sort_by_key(&mut pods, |p| {
         (
             p.phase() != PodPhase::Running,
             !p.is_ready(),

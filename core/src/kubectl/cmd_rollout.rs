@@ -8,6 +8,7 @@ use super::{Fail, Kubectl, Res};
 use crate::api::apps::{ControllerRevision, Deployment, ReplicaSet};
 use crate::apiserver::Millis;
 use crate::store::{Kind, Object};
+use crate::util::sort;
 use crate::value::Value;
 
 const FLAGS: &[FlagDef] = &[
@@ -340,7 +341,7 @@ fn owned_revisions(k: &Kubectl<'_>, obj: &Object) -> Vec<Rc<ControllerRevision>>
             .filter(|r| r.metadata.controller().is_some_and(|o| o.uid == uid))
             .collect()
     });
-    v.sort_by_key(|r| r.revision);
+    sort::sort_by_key(&mut v, |r| r.revision);
     v
 }
 
@@ -374,7 +375,7 @@ fn history(k: &mut Kubectl<'_>, obj: &Object, revision: Option<&str>) -> Res<()>
         }
         _ => {}
     }
-    rows.sort_by_key(|r| r.0);
+    sort::sort_by_key(&mut rows, |r| r.0);
     if rows.is_empty() {
         return Err(Fail::Msg(format!(
             "no rollout history found for {} \"{}\"",
@@ -430,7 +431,7 @@ fn undo(
         }
     };
     let mut sets = owned_replicasets(k, d);
-    sets.sort_by_key(|rs| revision_of(&rs.metadata));
+    sort::sort_by_key(&mut sets, |rs| revision_of(&rs.metadata));
     if sets.is_empty() || (sets.len() == 1 && to.is_none()) {
         return Err(Fail::Msg(format!(
             "no rollout history found for deployment \"{}\"",

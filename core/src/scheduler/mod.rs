@@ -13,6 +13,7 @@ use crate::apiserver::events::{object_ref, EventType, Source};
 use crate::apiserver::{ApiServer, Millis};
 use crate::sim::{Task, Timers};
 use crate::store::{Kind, ObjKey, Object, WatchEvent, WatchType};
+use crate::util::sort;
 pub use cache::Cache;
 use plugins::{Rejection, Scores};
 
@@ -467,7 +468,7 @@ impl Scheduler {
                     scores: Some(s),
                 });
             }
-            verdicts.sort_by(|a, b| a.node.cmp(&b.node));
+            sort::sort_by(&mut verdicts, |a, b| a.node.cmp(&b.node));
         }
         (Ok(node), verdicts)
     }
@@ -546,7 +547,7 @@ fn fit_error(total: usize, verdicts: &[NodeVerdict]) -> String {
         }
     }
     let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
-    parts.sort();
+    sort::sort(&mut parts);
     let mut pre = Vec::new();
     if unresolvable > 0 {
         pre.push(format!(
@@ -558,7 +559,7 @@ fn fit_error(total: usize, verdicts: &[NodeVerdict]) -> String {
             "{no_victims} No preemption victims found for incoming pod"
         ));
     }
-    pre.sort();
+    sort::sort(&mut pre);
     format!(
         "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {}..",
         parts.join(", "),

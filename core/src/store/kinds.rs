@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use super::table::Table;
+use super::table::{RawTable, Table};
 use crate::api::apps::{ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use crate::api::batch::{CronJob, Job};
 use crate::api::codec::Encode;
@@ -21,7 +21,6 @@ use crate::value::Value;
 pub trait Stored: Resource {
     const STORED_KIND: Kind;
     fn table(t: &Tables) -> &Table<Self>;
-    fn table_mut(t: &mut Tables) -> &mut Table<Self>;
     fn to_object(obj: Rc<Self>) -> Object;
     fn from_object(obj: &Object) -> Option<&Rc<Self>>;
 }
@@ -75,6 +74,14 @@ macro_rules! kinds {
                 }
             }
 
+            /// The metadata, for a changed copy: a shared object is copied
+            /// first, so the stored one is never changed in place.
+            pub fn meta_mut(&mut self) -> &mut ObjectMeta {
+                match self {
+                    $(Object::$variant(o) => Rc::make_mut(o).meta_mut()),*
+                }
+            }
+
             /// The object as the API server serializes it.
             pub fn encode(&self) -> Value {
                 match self {
@@ -89,14 +96,25 @@ macro_rules! kinds {
             $($field: Table<$variant>),*
         }
 
+        impl Tables {
+            pub(crate) fn raw(&self, kind: Kind) -> &RawTable {
+                match kind {
+                    $(Kind::$variant => &self.$field.raw),*
+                }
+            }
+
+            pub(crate) fn raw_mut(&mut self, kind: Kind) -> &mut RawTable {
+                match kind {
+                    $(Kind::$variant => &mut self.$field.raw),*
+                }
+            }
+        }
+
         $(
             impl Stored for $variant {
                 const STORED_KIND: Kind = Kind::$variant;
                 fn table(t: &Tables) -> &Table<Self> {
                     &t.$field
-                }
-                fn table_mut(t: &mut Tables) -> &mut Table<Self> {
-                    &mut t.$field
                 }
                 fn to_object(obj: Rc<Self>) -> Object {
                     Object::$variant(obj)

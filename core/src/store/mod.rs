@@ -84,33 +84,17 @@ impl Store {
 
     /// Any object by kind.
     pub fn get_object(&self, kind: Kind, namespace: &str, name: &str) -> Option<Object> {
-        struct Get<'a>(&'a Store, &'a str, &'a str);
-        impl KindVisitor for Get<'_> {
-            type Out = Option<Object>;
-            fn visit<T: Stored>(self) -> Self::Out {
-                self.0
-                    .get::<T>(self.1, self.2)
-                    .map(|o| T::to_object(o.clone()))
-            }
-        }
-        kind.visit(Get(self, namespace, name))
+        self.tables.raw(kind).get(namespace, name).cloned()
     }
 
     /// Objects of a kind in a namespace (all namespaces for `None`), in
     /// namespace and name order.
     pub fn list_objects(&self, kind: Kind, namespace: Option<&str>) -> Vec<Object> {
-        struct List<'a>(&'a Store, Option<&'a str>);
-        impl KindVisitor for List<'_> {
-            type Out = Vec<Object>;
-            fn visit<T: Stored>(self) -> Self::Out {
-                self.0
-                    .table::<T>()
-                    .iter_ns(self.1)
-                    .map(|(_, o)| T::to_object(o.clone()))
-                    .collect()
-            }
-        }
-        kind.visit(List(self, namespace))
+        self.tables
+            .raw(kind)
+            .iter_ns(namespace)
+            .map(|(_, o)| o.clone())
+            .collect()
     }
 
     pub fn lookup_uid(&self, uid: &str) -> Option<&UidEntry> {
@@ -130,36 +114,46 @@ impl Store {
     /// Inserts or replaces an object, keeping indexes and emitting a watch
     /// event. The caller has already stamped its resourceVersion.
     pub fn put<T: Stored>(&mut self, obj: Rc<T>) {
+        self.put_object(T::to_object(obj));
+    }
+
+    /// [`Store::put`] for an object of any kind.
+    pub fn put_object(&mut self, obj: Object) {
+        let kind = obj.kind();
         let key = ObjKey::of(obj.meta());
-        let old = T::table_mut(&mut self.tables).insert(key.clone(), obj.clone());
+        let old = self.tables.raw_mut(kind).insert(key.clone(), obj.clone());
         if let Some(old) = &old {
-            self.unindex(T::STORED_KIND, &key, &T::to_object(old.clone()));
+            self.unindex(kind, &key, old);
         }
-        let new_obj = T::to_object(obj);
-        self.index(T::STORED_KIND, &key, &new_obj);
+        self.index(kind, &key, &obj);
         self.pending.push(WatchEvent {
-            kind: T::STORED_KIND,
+            kind,
             typ: if old.is_some() {
                 WatchType::Modified
             } else {
                 WatchType::Added
             },
-            object: new_obj,
-            old: old.map(T::to_object),
+            object: obj,
+            old,
             revision: self.revision,
         });
     }
 
     /// Removes an object, emitting a Deleted event.
     pub fn remove<T: Stored>(&mut self, namespace: &str, name: &str) -> Option<Rc<T>> {
+        let old = self.remove_object(T::STORED_KIND, namespace, name)?;
+        T::from_object(&old).cloned()
+    }
+
+    /// [`Store::remove`] for an object of any kind.
+    pub fn remove_object(&mut self, kind: Kind, namespace: &str, name: &str) -> Option<Object> {
         let key = ObjKey::new(namespace, name);
-        let old = T::table_mut(&mut self.tables).remove(&key)?;
-        let obj = T::to_object(old.clone());
-        self.unindex(T::STORED_KIND, &key, &obj);
+        let old = self.tables.raw_mut(kind).remove(&key)?;
+        self.unindex(kind, &key, &old);
         self.pending.push(WatchEvent {
-            kind: T::STORED_KIND,
+            kind,
             typ: WatchType::Deleted,
-            object: obj,
+            object: old.clone(),
             old: None,
             revision: self.revision,
         });

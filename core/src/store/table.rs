@@ -1,8 +1,10 @@
 //! One kind's objects, ordered by namespace and name.
 
 use std::collections::BTreeMap;
+use std::marker::PhantomData;
 use std::rc::Rc;
 
+use super::kinds::{Object, Stored};
 use crate::api::meta::ObjectMeta;
 
 /// Namespace and name; cluster-scoped objects have an empty namespace.
@@ -37,23 +39,26 @@ impl std::fmt::Display for ObjKey {
 
 /// The objects of one kind, by namespace then name (so lookups by `&str`
 /// need no allocation and a namespace's objects are contiguous).
+///
+/// A typed view over an untyped [`RawTable`]: every kind shares one copy of
+/// the map code instead of compiling its own.
 pub struct Table<T> {
-    items: BTreeMap<String, BTreeMap<String, Rc<T>>>,
-    len: usize,
+    pub(crate) raw: RawTable,
+    kind: PhantomData<T>,
 }
 
 impl<T> Default for Table<T> {
     fn default() -> Self {
         Table {
-            items: BTreeMap::new(),
-            len: 0,
+            raw: RawTable::default(),
+            kind: PhantomData,
         }
     }
 }
 
-impl<T> Table<T> {
+impl<T: Stored> Table<T> {
     pub fn get(&self, namespace: &str, name: &str) -> Option<&Rc<T>> {
-        self.items.get(namespace)?.get(name)
+        self.raw.get(namespace, name).and_then(T::from_object)
     }
 
     pub fn get_key(&self, key: &ObjKey) -> Option<&Rc<T>> {
@@ -61,18 +66,18 @@ impl<T> Table<T> {
     }
 
     pub fn len(&self) -> usize {
-        self.len
+        self.raw.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.raw.len == 0
     }
 
     /// Every object, in namespace and name order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str, &Rc<T>)> {
-        self.items
+        self.raw
             .iter()
-            .flat_map(|(ns, m)| m.iter().map(move |(n, o)| (ns.as_str(), n.as_str(), o)))
+            .filter_map(|(ns, n, o)| Some((ns, n, T::from_object(o)?)))
     }
 
     /// Objects in one namespace, or in all for `None`.
@@ -80,6 +85,36 @@ impl<T> Table<T> {
         &'a self,
         namespace: Option<&'a str>,
     ) -> Box<dyn Iterator<Item = (&'a str, &'a Rc<T>)> + 'a> {
+        Box::new(
+            self.raw
+                .iter_ns(namespace)
+                .filter_map(|(n, o)| Some((n, T::from_object(o)?))),
+        )
+    }
+}
+
+/// One kind's objects, untyped: what [`Table`] stores.
+#[derive(Default)]
+pub(crate) struct RawTable {
+    items: BTreeMap<String, BTreeMap<String, Object>>,
+    len: usize,
+}
+
+impl RawTable {
+    pub(crate) fn get(&self, namespace: &str, name: &str) -> Option<&Object> {
+        self.items.get(namespace)?.get(name)
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &str, &Object)> {
+        self.items
+            .iter()
+            .flat_map(|(ns, m)| m.iter().map(move |(n, o)| (ns.as_str(), n.as_str(), o)))
+    }
+
+    pub(crate) fn iter_ns<'a>(
+        &'a self,
+        namespace: Option<&'a str>,
+    ) -> Box<dyn Iterator<Item = (&'a str, &'a Object)> + 'a> {
         match namespace {
             None => Box::new(self.iter().map(|(_, n, o)| (n, o))),
             Some(ns) => Box::new(
@@ -91,7 +126,7 @@ impl<T> Table<T> {
         }
     }
 
-    pub(crate) fn insert(&mut self, key: ObjKey, obj: Rc<T>) -> Option<Rc<T>> {
+    pub(crate) fn insert(&mut self, key: ObjKey, obj: Object) -> Option<Object> {
         let old = self
             .items
             .entry(key.namespace)
@@ -103,7 +138,7 @@ impl<T> Table<T> {
         old
     }
 
-    pub(crate) fn remove(&mut self, key: &ObjKey) -> Option<Rc<T>> {
+    pub(crate) fn remove(&mut self, key: &ObjKey) -> Option<Object> {
         let ns = self.items.get_mut(&key.namespace)?;
         let old = ns.remove(&key.name)?;
         if ns.is_empty() {

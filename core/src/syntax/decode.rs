@@ -12,6 +12,7 @@ use super::node::{Key, Node, NodeKind, Span};
 use super::parser::{EventKind, Parser};
 use super::resolve::{resolve, Scalar, BINARY_TAG, MERGE_TAG};
 use super::scanner::{Mark, MAX_DEPTH};
+use crate::util::sort;
 
 /// A failed document: the text kubectl prints after `yaml.Unmarshal`'s
 /// caller prefix, and where to underline.
@@ -544,7 +545,7 @@ fn sharp_v(v: &GoVal, inner: bool) -> String {
             // fmt prints map keys sorted: nil first, then grouped by type,
             // then by value.
             let mut entries: Vec<&(GoNode, GoNode)> = map.entries.iter().collect();
-            entries.sort_by(|(a, _), (b, _)| compare_keys(&a.val, &b.val));
+            sort::sort_by(&mut entries, |(a, _), (b, _)| compare_keys(&a.val, &b.val));
             let parts: Vec<String> = entries
                 .iter()
                 .map(|(k, v)| format!("{}:{}", sharp_v(&k.val, true), sharp_v(&v.val, true)))
@@ -669,7 +670,7 @@ fn check_finite(node: &Node, line_offset: usize) -> Result<(), DocError> {
         NodeKind::Seq(items) => items.iter().try_for_each(|i| check_finite(i, line_offset)),
         NodeKind::Map(entries) => {
             let mut sorted: Vec<&(Key, Node)> = entries.iter().collect();
-            sorted.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+            sort::sort_by(&mut sorted, |a, b| a.0.name.cmp(&b.0.name));
             sorted
                 .into_iter()
                 .try_for_each(|(_, v)| check_finite(v, line_offset))

@@ -97,12 +97,15 @@ impl Node {
             NodeKind::Float(f) => Value::Float(*f),
             NodeKind::Str(s) => Value::String(s.clone()),
             NodeKind::Seq(items) => Value::Array(items.iter().map(Node::to_value).collect()),
-            NodeKind::Map(entries) => Value::Object(
-                entries
-                    .iter()
-                    .map(|(k, v)| (k.name.clone(), v.to_value()))
-                    .collect::<Map>(),
-            ),
+            NodeKind::Map(entries) => {
+                // Inserting one by one keeps the last of repeated keys, as
+                // `collect` would, without compiling a sort for this site.
+                let mut map = Map::new();
+                for (k, v) in entries {
+                    map.insert(k.name.clone(), v.to_value());
+                }
+                Value::Object(map)
+            }
         }
     }
 

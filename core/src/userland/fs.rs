@@ -7,6 +7,7 @@
 //! mounted at a path; two machines that mount the same [`Volume`] see each
 //! other's writes.
 
+use crate::util::sort;
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -562,7 +563,7 @@ impl Fs {
             read_only,
         });
         // Longest mount point first, so lookups find the innermost mount.
-        self.mounts.sort_by_key(|m| std::cmp::Reverse(m.at.len()));
+        sort::sort_by_key(&mut self.mounts, |m| std::cmp::Reverse(m.at.len()));
     }
 
     fn place<'a>(&self, comps: &'a [String]) -> Place<'a> {

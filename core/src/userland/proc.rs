@@ -16,6 +16,7 @@ use std::task::{Context, Poll, Waker};
 
 use super::fs::{Fs, FsError, Image};
 use super::outside::{HttpRequest, HttpResponse, Outside};
+use crate::util::sort;
 
 /// Simulated time in milliseconds since the engine started.
 pub type Millis = u64;
@@ -351,7 +352,7 @@ impl Fds {
             Some(slot) => slot.1 = fd,
             None => {
                 self.0.push((n, fd));
-                self.0.sort_by_key(|(k, _)| *k);
+                sort::sort_by_key(&mut self.0, |(k, _)| *k);
             }
         }
     }
@@ -446,7 +447,7 @@ impl Registry {
 
     pub fn names(&self) -> Vec<Rc<str>> {
         let mut v: Vec<Rc<str>> = self.programs.iter().map(|(n, _)| n.clone()).collect();
-        v.sort();
+        sort::sort(&mut v);
         v
     }
 }

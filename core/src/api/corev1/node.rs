@@ -10,6 +10,7 @@ use crate::api::resource::{Resource, ResourceInfo, VERBS_ALL};
 use crate::api::time::Time;
 use crate::api::validation::*;
 use crate::impl_meta;
+use crate::util::sort;
 use crate::value::Value;
 
 /// A worker machine in the cluster.
@@ -252,7 +253,7 @@ impl Node {
             })
             .filter(|r| !r.is_empty())
             .collect();
-        roles.sort();
+        sort::sort(&mut roles);
         roles.dedup();
         roles
     }

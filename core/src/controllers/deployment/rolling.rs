@@ -5,6 +5,7 @@
 use super::sync::{Split, Sync};
 use super::util::{self, spec_replicas};
 use crate::apiserver::ApiError;
+use crate::util::sort;
 
 impl Sync<'_> {
     /// `rolloutRolling`.
@@ -93,7 +94,7 @@ impl Sync<'_> {
         olds: &mut [usize],
         max_cleanup: i32,
     ) -> Result<i32, ApiError> {
-        olds.sort_by(|a, b| util::by_creation(self.rs(*a), self.rs(*b)));
+        sort::sort_by(olds, |a, b| util::by_creation(self.rs(*a), self.rs(*b)));
         let mut total = 0;
         for i in olds.iter().copied() {
             if total >= max_cleanup {
@@ -139,7 +140,7 @@ impl Sync<'_> {
         if available <= min_available {
             return Ok(0);
         }
-        olds.sort_by(|a, b| util::by_creation(self.rs(*a), self.rs(*b)));
+        sort::sort_by(olds, |a, b| util::by_creation(self.rs(*a), self.rs(*b)));
         let budget = available.saturating_sub(min_available);
         let mut total = 0;
         for i in olds.iter().copied() {

@@ -14,6 +14,7 @@ use crate::api::resource::Resource;
 use crate::apiserver::events::{object_ref, EventType, Source};
 use crate::apiserver::{ApiError, ApiServer, DeleteOptions, Millis, Reason, WriteOptions};
 use crate::controllers::replicaset::{namespace_terminating, new_controller_ref};
+use crate::util::sort;
 
 /// The ReplicaSets of a sync: `new` indexes the one whose template is the
 /// Deployment's, `olds` the rest.
@@ -93,7 +94,9 @@ impl<'a> Sync<'a> {
     /// Deployment's.
     fn find_new(&self) -> Option<usize> {
         let mut idx: Vec<usize> = (0..self.rss.len()).collect();
-        idx.sort_by(|a, b| util::by_creation(&self.rss[*a], &self.rss[*b]));
+        sort::sort_by(&mut idx, |a, b| {
+            util::by_creation(&self.rss[*a], &self.rss[*b])
+        });
         idx.into_iter()
             .find(|i| util::equal_ignore_hash(&self.rss[*i].spec.template, &self.d.spec.template))
     }
@@ -357,7 +360,9 @@ impl<'a> Sync<'a> {
     /// none is active; `None` when several are.
     fn active_or_latest(&self, split: &Split) -> Option<usize> {
         let mut olds = split.olds.clone();
-        olds.sort_by(|a, b| util::by_creation(&self.rss[*b], &self.rss[*a]));
+        sort::sort_by(&mut olds, |a, b| {
+            util::by_creation(&self.rss[*b], &self.rss[*a])
+        });
         let mut all = olds.clone();
         all.extend(split.new);
         let active: Vec<usize> = all
@@ -408,11 +413,15 @@ impl<'a> Sync<'a> {
         let to_add = allowed.saturating_sub(current);
         let op = match to_add.signum() {
             1 => {
-                all.sort_by(|a, b| util::by_size_newer(&self.rss[*a], &self.rss[*b]));
+                sort::sort_by(&mut all, |a, b| {
+                    util::by_size_newer(&self.rss[*a], &self.rss[*b])
+                });
                 "up"
             }
             -1 => {
-                all.sort_by(|a, b| util::by_size_older(&self.rss[*a], &self.rss[*b]));
+                sort::sort_by(&mut all, |a, b| {
+                    util::by_size_older(&self.rss[*a], &self.rss[*b])
+                });
                 "down"
             }
             _ => "",
@@ -460,7 +469,9 @@ impl<'a> Sync<'a> {
         if diff <= 0 {
             return Ok(());
         }
-        alive.sort_by(|a, b| util::by_revision(&self.rss[*a], &self.rss[*b]));
+        sort::sort_by(&mut alive, |a, b| {
+            util::by_revision(&self.rss[*a], &self.rss[*b])
+        });
         for i in alive.into_iter().take(usize::try_from(diff).unwrap_or(0)) {
             let rs = &self.rss[i];
             if rs.status.replicas != 0

@@ -9,6 +9,7 @@ use super::pods::finished_at;
 use crate::api::corev1::Pod;
 use crate::apiserver::Millis;
 use crate::store::ObjKey;
+use crate::util::sort;
 
 /// First delay after a failure (`DefaultJobPodFailureBackOff`).
 pub const INITIAL: Millis = 10_000;
@@ -27,7 +28,7 @@ impl BackoffRecord {
     /// The record after newly counted pods (`newBackoffRecord`).
     pub fn next(&self, succeeded: &[Rc<Pod>], failed: &[Rc<Pod>]) -> BackoffRecord {
         let mut failed_at: Vec<i64> = failed.iter().map(|p| finished_at(p)).collect();
-        failed_at.sort_unstable();
+        sort::sort(&mut failed_at);
         let last_success = succeeded.iter().map(|p| finished_at(p)).max();
         match last_success {
             None => {

@@ -28,6 +28,7 @@ use crate::api::time::Time;
 use crate::apiserver::events::{object_ref, EventType, Source};
 use crate::apiserver::{ApiError, ApiServer, DeleteOptions, Millis, Reason, WriteOptions};
 use crate::store::{Kind, ObjKey, Object, WatchEvent, WatchType};
+use crate::util::sort;
 use backoff::{BackoffRecord, BackoffStore};
 use indexes::Intervals;
 use pods::{
@@ -952,7 +953,7 @@ impl Sync {
         let indexed = self.is_indexed();
         let mut pods = self.pods.clone();
         if indexed {
-            pods.sort_by_key(|p| completion_index(p).map_or(-1, i64::from));
+            sort::sort_by_key(&mut pods, |p| completion_index(p).map_or(-1, i64::from));
         }
         let mut with_finalizer: BTreeSet<String> = pods
             .iter()
@@ -1026,7 +1027,7 @@ impl Sync {
             uncounted.failed.extend(add_failed);
         }
         if indexed {
-            new_succeeded_indexes.sort_unstable();
+            sort::sort(&mut new_succeeded_indexes);
             new_succeeded_indexes.dedup();
             self.succeeded_indexes = self.succeeded_indexes.with_indexes(&new_succeeded_indexes);
             let done = self.succeeded_indexes.to_string();

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use crate::api::batch::job::JOB_COMPLETION_INDEX_ANNOTATION;
 use crate::api::corev1::{Pod, PodPhase};
+use crate::util::sort;
 
 /// The finalizer that keeps a Job's pods until the controller has counted
 /// them.
@@ -112,7 +113,7 @@ fn max_restarts(p: &Pod) -> i32 {
 /// (`controller.ActivePods`): unscheduled, then pending, not ready, ready
 /// for less time, more restarts, newer.
 pub fn sort_for_removal(pods: &mut [Rc<Pod>]) {
-    pods.sort_by(|a, b| {
+    sort::sort_by(pods, |a, b| {
         use std::cmp::Ordering;
         let assigned = |p: &Pod| p.node_name().is_some();
         if a.spec.node_name != b.spec.node_name && (!assigned(a) || !assigned(b)) {

@@ -7,6 +7,7 @@
 use std::rc::Rc;
 
 use crate::userland::Fs;
+use crate::util::sort;
 
 /// Include nesting nginx would never need; stops include loops.
 const MAX_INCLUDE_DEPTH: usize = 16;
@@ -389,7 +390,7 @@ fn include(
             .list("/", if dir.is_empty() { "/" } else { dir })
             .map(|l| l.into_iter().map(|(n, _)| n).collect())
             .unwrap_or_default();
-        names.sort();
+        sort::sort(&mut names);
         for n in names.iter().filter(|n| !n.starts_with('.') && glob(pat, n)) {
             out.extend(load_file(fs, &format!("{dir}/{n}"), depth + 1)?);
         }

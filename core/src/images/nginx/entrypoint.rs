@@ -7,6 +7,7 @@ use crate::images::support::boxed;
 use crate::userland::fs::{ImageBuilder, Kind};
 use crate::userland::proc::{ExitStatus, Proc, ProgramFuture, DEFAULT_PATH};
 use crate::userland::Registry;
+use crate::util::sort;
 
 const DIR: &str = "/docker-entrypoint.d";
 const DEFAULT_CONF: &str = "/etc/nginx/conf.d/default.conf";
@@ -108,7 +109,7 @@ async fn entrypoint_main(p: Proc) -> ExitStatus {
                     .collect()
             })
             .unwrap_or_default();
-        entries.sort();
+        sort::sort(&mut entries);
         if entries.is_empty() {
             log(
                 &p,

@@ -25,6 +25,7 @@ use crate::kubectl::printers::custom_columns::escape_terminal;
 use crate::kubectl::table::format::since;
 use crate::store::{Object, Store};
 
+use crate::util::sort;
 pub use batch::{describe_cron_job, describe_job};
 pub use config::{
     describe_config_map, describe_namespace, describe_secret, describe_service_account,
@@ -272,7 +273,7 @@ pub(crate) fn events_section(w: &mut Doc, events: Option<&[Event]>, now_ms: i64)
     let mut sorted: Vec<&Event> = events.iter().collect();
     // kubectl sorts with Go's sort.Sort; for the short lists describe shows
     // that is the stable insertion sort.
-    sorted.sort_by_key(|e| last_timestamp_key(e));
+    sort::sort_by_key(&mut sorted, |e| last_timestamp_key(e));
     w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
     w.write(1, "----\t------\t----\t----\t-------\n");
     for e in sorted {

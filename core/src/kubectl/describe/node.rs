@@ -9,6 +9,7 @@ use crate::api::corev1::{Container, Event, Node, Pod, Taint};
 use crate::api::quantity::Quantity;
 use crate::api::time::Time;
 use crate::kubectl::table::format::{node_roles, since};
+use crate::util::sort;
 
 /// The node's lease in `kube-node-lease`, as describe shows it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -58,7 +59,7 @@ fn taints_multiline(w: &mut Doc, taints: &[Taint]) {
         return;
     }
     let mut sorted: Vec<&Taint> = taints.iter().collect();
-    sorted.sort_by_key(|t| format!("{},{}", t.effect, t.key));
+    sort::sort_by_key(&mut sorted, |t| format!("{},{}", t.effect, t.key));
     for (i, t) in sorted.into_iter().enumerate() {
         if i != 0 {
             w.write(0, "\t");

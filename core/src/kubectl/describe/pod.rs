@@ -17,6 +17,7 @@ use crate::api::quantity::Quantity;
 use crate::api::time::{format_rfc1123z, Time};
 use crate::kubectl::printers::gofmt::quote;
 use crate::kubectl::table::format::{format_label_selector, join_host_port, title_bool};
+use crate::util::sort;
 use crate::value::Value;
 
 fn rfc1123z(t: Option<Time>) -> String {
@@ -622,7 +623,7 @@ fn describe_mounts(w: &mut Doc, c: &Container) {
         w.write(2, "Mounts:\n");
     }
     let mut mounts: Vec<_> = c.volume_mounts.iter().collect();
-    mounts.sort_by(|a, b| a.mount_path.cmp(&b.mount_path));
+    sort::sort_by(&mut mounts, |a, b| a.mount_path.cmp(&b.mount_path));
     for m in mounts {
         let mut flags = vec![if m.read_only {
             "ro".to_string()
@@ -645,7 +646,7 @@ fn describe_mounts(w: &mut Doc, c: &Container) {
         };
         w.write(2, &format!("Devices:{none}\n"));
         let mut devices: Vec<_> = c.volume_devices.iter().collect();
-        devices.sort_by(|a, b| a.device_path.cmp(&b.device_path));
+        sort::sort_by(&mut devices, |a, b| a.device_path.cmp(&b.device_path));
         for d in devices {
             w.write(3, &format!("{} from {}\n", d.device_path, d.name));
         }
@@ -857,7 +858,7 @@ pub(super) fn tolerations_multiline(w: &mut Doc, title: &str, tolerations: &[Tol
         return;
     }
     let mut sorted: Vec<&Toleration> = tolerations.iter().collect();
-    sorted.sort_by(|a, b| a.key.cmp(&b.key));
+    sort::sort_by(&mut sorted, |a, b| a.key.cmp(&b.key));
     for (i, t) in sorted.into_iter().enumerate() {
         if i != 0 {
             w.write(0, "\t");
@@ -888,7 +889,7 @@ fn describe_topology_spread(w: &mut Doc, tscs: &[TopologySpreadConstraint], spac
         return;
     }
     let mut sorted: Vec<&TopologySpreadConstraint> = tscs.iter().collect();
-    sorted.sort_by(|a, b| a.topology_key.cmp(&b.topology_key));
+    sort::sort_by(&mut sorted, |a, b| a.topology_key.cmp(&b.topology_key));
     w.write(0, &format!("{space}Topology Spread Constraints:\t"));
     for (i, t) in sorted.into_iter().enumerate() {
         if i != 0 {

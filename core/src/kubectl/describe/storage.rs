@@ -12,6 +12,7 @@ use crate::kubectl::table::format::{
 };
 use crate::kubectl::table::storage_quantity;
 use crate::store::Store;
+use crate::util::sort;
 use crate::value::Value;
 
 /// The pods that use a claim (`getPodsForPVC`): pods mounting it, once per
@@ -107,7 +108,7 @@ pub fn describe_pvc(
         w.line("<none>");
     } else {
         let mut names: Vec<&str> = pods.iter().map(|p| p.metadata.name()).collect();
-        names.sort();
+        sort::sort(&mut names);
         for (i, n) in names.into_iter().enumerate() {
             if i != 0 {
                 w.write(0, "\t");

@@ -14,6 +14,7 @@ use crate::kubectl::table::format::{
     format_label_selector, format_labels, pvc_class, selector_string,
 };
 use crate::store::Store;
+use crate::util::sort;
 
 /// Pods of a controller by phase, as `getPodStatusForController` counts
 /// them (`Unknown` pods are not counted).
@@ -95,7 +96,7 @@ pub(super) fn replica_sets_of(
                 .is_some_and(|r| r.uid == d.metadata.uid())
         })
         .collect();
-    owned.sort_by(|a, b| {
+    sort::sort_by(&mut owned, |a, b| {
         a.metadata
             .creation_timestamp
             .cmp(&b.metadata.creation_timestamp)

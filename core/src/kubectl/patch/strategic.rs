@@ -20,6 +20,7 @@
 use super::schema::{PatchMeta, Schema, Strategy, Type};
 use super::{check_depth, go_s, go_type_name, go_v, same_go_type, PatchError, PatchErrorKind};
 use crate::kubectl::printers::gofmt;
+use crate::util::sort;
 use crate::value::{Map, Value};
 
 const DIRECTIVE_MARKER: &str = "$patch";
@@ -1403,7 +1404,7 @@ fn go_sort(items: &mut [Value], text: impl Fn(&Value) -> String) {
             }
         }
     } else {
-        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        sort::sort_by(&mut keyed, |a, b| a.0.cmp(&b.0));
     }
     for (slot, (_, v)) in items.iter_mut().zip(keyed) {
         *slot = v;

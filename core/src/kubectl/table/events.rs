@@ -5,6 +5,7 @@ use super::format::{human_since_millis, since, since_micro};
 use super::{col, escape_cell, wide, Column, Grid};
 use crate::api::corev1::Event;
 use crate::api::time::parse_rfc3339;
+use crate::util::sort;
 use crate::value::Value;
 
 pub(super) const COLUMNS: &[Column] = &[
@@ -162,7 +163,7 @@ pub struct EventsCommandOptions {
 pub fn events_command_grid(events: &[&Event], opts: &EventsCommandOptions, now_ms: i64) -> Grid {
     let mut sorted: Vec<&Event> = events.to_vec();
     // kubectl sorts with Go's sort.Sort, which is stable for short lists.
-    sorted.sort_by_key(|e| event_sort_time(e));
+    sort::sort_by_key(&mut sorted, |e| event_sort_time(e));
     let mut headers = Vec::new();
     if !opts.no_headers {
         if opts.all_namespaces {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use crate::api::corev1::Container;
 use crate::api::meta::LabelSelector;
 use crate::api::time::{human_duration, MicroTime, Time};
+use crate::util::sort;
 
 /// Unix milliseconds of an API timestamp.
 pub fn time_millis(t: Time) -> i64 {
@@ -62,7 +63,7 @@ fn selector_requirements(sel: &LabelSelector) -> Result<Vec<(String, String)>, (
         .collect();
     for expr in &sel.match_expressions {
         let mut values = expr.values.clone();
-        values.sort();
+        sort::sort(&mut values);
         values.dedup();
         let text = match expr.operator.as_str() {
             "In" | "NotIn" if values.is_empty() => return Err(()),
@@ -76,7 +77,7 @@ fn selector_requirements(sel: &LabelSelector) -> Result<Vec<(String, String)>, (
         reqs.push((expr.key.clone(), text));
     }
     // The selector keeps its requirements sorted by key.
-    reqs.sort_by(|a, b| a.0.cmp(&b.0));
+    sort::sort_by(&mut reqs, |a, b| a.0.cmp(&b.0));
     Ok(reqs)
 }
 
@@ -206,7 +207,7 @@ pub fn node_roles(labels: &BTreeMap<String, String>) -> Vec<String> {
             roles.push(v.clone());
         }
     }
-    roles.sort();
+    sort::sort(&mut roles);
     roles.dedup();
     roles
 }

@@ -29,6 +29,7 @@ pub use events::{events_command_grid, EventsCommandOptions};
 pub(crate) mod events_support {
     pub(crate) use super::events::{event_interval, last_timestamp_key};
 }
+use crate::util::sort;
 pub use pods::{pod_status_cells, PodStatusCells};
 pub(crate) use storage::storage_quantity;
 
@@ -234,7 +235,7 @@ pub fn print_tables(tables: &[Table], opts: &PrintOptions) -> String {
         .filter(|t| !t.rows.is_empty())
         .map(|t| t.kind)
         .collect();
-    kinds.sort();
+    sort::sort(&mut kinds);
     kinds.dedup();
     let mut opts = opts.clone();
     opts.with_kind |= kinds.len() > 1;

@@ -5,6 +5,7 @@ use super::common::{bad_option, complain, getopt, read_input};
 use super::sys::{civil_from_days, user_name, MONTHS};
 use crate::userland::fs::{self, FsError, Kind, Stat};
 use crate::userland::proc::{ExitStatus, Proc, Signal};
+use crate::util::sort;
 
 applet!(cat, cat_main);
 applet!(ls, ls_main);
@@ -662,7 +663,7 @@ async fn wc_main(p: Proc) -> ExitStatus {
     if which.is_empty() {
         which = vec!['l', 'w', 'c'];
     }
-    which.sort_by_key(|c| "lwc".find(*c));
+    sort::sort_by_key(&mut which, |c| "lwc".find(*c));
     which.dedup();
     let mut files = opts.operands.clone();
     let stdin_only = files.is_empty();

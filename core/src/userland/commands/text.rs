@@ -3,6 +3,7 @@
 use super::applet;
 use super::common::{bad_option, complain, getopt, read_input};
 use crate::userland::proc::{ExitStatus, Proc, Signal};
+use crate::util::sort;
 
 applet!(grep, grep_main);
 applet!(sed, sed_main);
@@ -1205,7 +1206,7 @@ async fn sort_main(p: Proc) -> ExitStatus {
     let mut lines: Vec<&str> = data.lines().collect();
     let numeric = opts.has('n');
     let fold = opts.has('f');
-    lines.sort_by(|a, b| {
+    sort::sort_by(&mut lines, |a, b| {
         let (fa, fb) = (field(a), field(b));
         let o = if numeric {
             leading_num(&fa)

@@ -8,6 +8,7 @@ use super::ast::*;
 use super::pattern;
 use super::{Ctl, Fut, Shell};
 use crate::userland::proc::{ExitStatus, Fd};
+use crate::util::sort;
 
 /// Expanded text before splitting.
 #[derive(Debug)]
@@ -510,7 +511,7 @@ impl Shell {
                 break;
             }
         }
-        bases.sort();
+        sort::sort(&mut bases);
         bases
     }
 }

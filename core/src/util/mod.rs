@@ -1,0 +1,3 @@
+//! Small helpers shared across the engine.
+
+pub mod sort;
