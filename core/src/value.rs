@@ -223,6 +223,9 @@ pub fn write_json_string(out: &mut String, s: &str) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            // Go 1.22 and later use the short escapes for these two.
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
             '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
                 let _ = write!(out, "\\u{:04x}", c as u32);
             }
@@ -242,27 +245,16 @@ pub fn format_go_float(f: f64) -> String {
         // Go refuses to encode these; the API never stores them.
         return "null".to_string();
     }
-    if f == f.trunc() && f.abs() < 1e21 {
-        return format!("{}", f as i128);
-    }
     let abs = f.abs();
     if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
+        // Go writes `1e-7` and `1e+21`; Rust leaves out the plus sign.
         let s = format!("{f:e}");
-        // Rust prints `1e-7`; Go prints `1e-07`.
-        if let Some((mant, exp)) = s.split_once('e') {
-            let (sign, digits) = match exp.strip_prefix('-') {
-                Some(d) => ("-", d),
-                None => ("+", exp),
-            };
-            let digits = if digits.len() < 2 {
-                format!("0{digits}")
-            } else {
-                digits.to_string()
-            };
-            return format!("{mant}e{sign}{digits}");
-        }
-        return s;
+        return match s.split_once('e') {
+            Some((mant, exp)) if !exp.starts_with('-') => format!("{mant}e+{exp}"),
+            _ => s,
+        };
     }
+    // Shortest digits that read back, padded with zeros: Go's 'f' format.
     format!("{f}")
 }
 
@@ -298,16 +290,22 @@ mod tests {
 
     #[test]
     fn strings_are_escaped_like_go() {
-        let v = Value::from("a<b>&\"c\"\n");
-        assert_eq!(v.to_json(), r#""a\u003cb\u003e\u0026\"c\"\n""#);
+        let v = Value::from("a<b>&\"c\"\n\u{8}\u{c}\u{1}");
+        assert_eq!(v.to_json(), r#""a\u003cb\u003e\u0026\"c\"\n\b\f\u0001""#);
     }
 
     #[test]
     fn floats_print_like_go() {
         assert_eq!(format_go_float(1.5), "1.5");
         assert_eq!(format_go_float(2.0), "2");
-        assert_eq!(format_go_float(1e-7), "1e-07");
+        // Checked against kubectl 1.32's `-o json`.
+        assert_eq!(format_go_float(1e-7), "1e-7");
         assert_eq!(format_go_float(1e21), "1e+21");
+        assert_eq!(format_go_float(2.5e-5), "0.000025");
+        assert_eq!(
+            format_go_float(1.2345678901234567e19),
+            "12345678901234567000"
+        );
     }
 
     #[test]

@@ -25,6 +25,7 @@ fuzz_target!(|data: &[u8]| {
         env: Vec::new(),
         outside: Rc::new(FakeOutside::new()),
         registry: Rc::new(busybox_registry()),
+        working_dir: String::new(),
     });
     if m.exec(vec!["sh".into(), "-c".into(), src.into_owned()], ExecOptions::default()).is_ok() {
         for _ in 0..1_000 {

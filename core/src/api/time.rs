@@ -226,6 +226,104 @@ pub fn format_rfc1123z(secs: i64) -> String {
     )
 }
 
+/// Go's error for text that `time.Parse(time.RFC3339, text)` rejects:
+/// the part of the layout it stopped at and the input left there.
+pub fn go_rfc3339_parse_error(text: &str) -> String {
+    const LAYOUT: &str = "2006-01-02T15:04:05Z07:00";
+    // Layout elements with the input each one takes.
+    let digits = |n: usize| {
+        move |r: &str| -> Option<usize> {
+            (r.len() >= n && r.as_bytes()[..n].iter().all(u8::is_ascii_digit)).then_some(n)
+        }
+    };
+    let lit =
+        |c: u8| move |r: &str| -> Option<usize> { (r.as_bytes().first() == Some(&c)).then_some(1) };
+    type Step<'a> = (&'a str, Box<dyn Fn(&str) -> Option<usize>>);
+    let steps: Vec<Step> = vec![
+        ("2006", Box::new(digits(4))),
+        ("-", Box::new(lit(b'-'))),
+        ("01", Box::new(digits(2))),
+        ("-", Box::new(lit(b'-'))),
+        ("02", Box::new(digits(2))),
+        ("T", Box::new(lit(b'T'))),
+        // Go's hour element takes one or two digits.
+        (
+            "15",
+            Box::new(
+                |r: &str| match r.bytes().take_while(u8::is_ascii_digit).count() {
+                    0 => None,
+                    1 => Some(1),
+                    _ => Some(2),
+                },
+            ),
+        ),
+        (":", Box::new(lit(b':'))),
+        ("04", Box::new(digits(2))),
+        (":", Box::new(lit(b':'))),
+        ("05", Box::new(digits(2))),
+    ];
+    let mut rest = text;
+    for (elem, take) in &steps {
+        match take(rest) {
+            Some(n) => rest = &rest[n..],
+            None => {
+                return format!(
+                    "parsing time \"{text}\" as \"{LAYOUT}\": cannot parse \"{rest}\" as \"{elem}\""
+                );
+            }
+        }
+    }
+    // Fractions are optional; then the zone.
+    if let Some(frac) = rest.strip_prefix('.') {
+        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+        rest = &frac[n..];
+    }
+    format!("parsing time \"{text}\" as \"{LAYOUT}\": cannot parse \"{rest}\" as \"Z07:00\"")
+}
+
+#[cfg(test)]
+#[test]
+fn rfc3339_parse_errors_read_as_go_writes_them() {
+    // Checked against kubectl 1.32 `logs --since-time`.
+    let cases = [
+        ("a year cut short", "2026x", "cannot parse \"x\" as \"-\""),
+        (
+            "a wrong separator",
+            "2026-01-05X10:00:00Z",
+            "cannot parse \"X10:00:00Z\" as \"T\"",
+        ),
+        (
+            "no zone",
+            "2026-01-05T10:00:00",
+            "cannot parse \"\" as \"Z07:00\"",
+        ),
+        (
+            "a zone without colon",
+            "2026-01-05T10:00:00.5+0100",
+            "cannot parse \"+0100\" as \"Z07:00\"",
+        ),
+        (
+            "a one-digit month",
+            "2026-1-05T10:00:00Z",
+            "cannot parse \"1-05T10:00:00Z\" as \"01\"",
+        ),
+        (
+            "a one-digit minute",
+            "2026-01-05T10:0:00Z",
+            "cannot parse \"0:00Z\" as \"04\"",
+        ),
+        ("not a time", "bad", "cannot parse \"bad\" as \"2006\""),
+    ];
+    for (name, text, tail) in cases {
+        let got = go_rfc3339_parse_error(text);
+        assert_eq!(
+            got,
+            format!("parsing time \"{text}\" as \"2006-01-02T15:04:05Z07:00\": {tail}"),
+            "{name}"
+        );
+    }
+}
+
 /// Parses RFC 3339 (`2024-01-01T00:00:00Z`, fractions and offsets allowed)
 /// into Unix milliseconds.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {

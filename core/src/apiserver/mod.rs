@@ -14,6 +14,7 @@ use std::rc::Rc;
 pub use errors::{ApiError, Details, Reason};
 
 use crate::api::codec::{decode_strict, Decode};
+use crate::api::corev1::Namespace;
 use crate::api::meta::ObjectMeta;
 use crate::api::resource::Resource;
 use crate::api::time::Time;
@@ -395,6 +396,7 @@ impl ApiServer {
         if obj.meta().deletion_timestamp.is_some()
             && obj.meta().finalizers.is_empty()
             && !is_graceful_pod::<T>(&obj)
+            && !spec_finalizers_pending(&obj)
         {
             let ns = obj.meta().namespace().to_string();
             let name = obj.meta().name().to_string();
@@ -439,6 +441,9 @@ impl ApiServer {
                     ),
                 ));
             }
+        }
+        if let Some(done) = self.delete_namespace(&old, opts)? {
+            return Ok(done);
         }
         let grace = graceful_period::<T>(&old, opts.grace_period);
         let mut obj = (*old).clone();
@@ -502,6 +507,58 @@ impl ApiServer {
         Ok(Deleted::Pending(rc))
     }
 
+    /// A namespace is finalized by the namespace controller: the first
+    /// delete only marks it Terminating; it goes once its spec finalizers
+    /// are gone (see `commit`), and deleting it meanwhile is a conflict.
+    /// `None` for every other kind, and for a namespace ready to go.
+    fn delete_namespace<T: Stored>(
+        &mut self,
+        old: &Rc<T>,
+        opts: &DeleteOptions,
+    ) -> Result<Option<Deleted<T>>, ApiError> {
+        let Some(ns) = (&**old as &dyn std::any::Any).downcast_ref::<Namespace>() else {
+            return Ok(None);
+        };
+        // NamespaceLifecycle admission keeps the system namespaces.
+        if matches!(
+            ns.metadata.name(),
+            "default" | "kube-system" | "kube-public"
+        ) {
+            return Err(ApiError::forbidden(
+                Namespace::INFO,
+                ns.metadata.name(),
+                "this namespace may not be deleted",
+            ));
+        }
+        if ns.metadata.deletion_timestamp.is_some() {
+            if ns.spec.finalizers.is_empty() {
+                return Ok(None);
+            }
+            return Err(ApiError::new(
+                Reason::Conflict,
+                format!(
+                    "Operation cannot be fulfilled on namespaces \"{}\": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.",
+                    ns.metadata.name()
+                ),
+            ));
+        }
+        if opts.dry_run {
+            return Ok(Some(Deleted::Pending(old.clone())));
+        }
+        let mut obj = (**old).clone();
+        let now = self.time();
+        if let Some(ns) = (&mut obj as &mut dyn std::any::Any).downcast_mut::<Namespace>() {
+            ns.metadata.deletion_timestamp = Some(now);
+            ns.status.phase = "Terminating".to_string();
+        }
+        let rev = self.store.next_revision();
+        obj.meta_mut().resource_version = Some(rev.to_string());
+        let rc = Rc::new(obj);
+        self.store.put(rc.clone());
+        self.record(TraceOp::Update, T::STORED_KIND, rc.meta());
+        Ok(Some(Deleted::Pending(rc)))
+    }
+
     /// Creates a decoded object of any kind.
     pub fn create_object(&mut self, obj: Object, opts: &WriteOptions) -> Result<Object, ApiError> {
         struct C<'a>(&'a mut ApiServer, Object, &'a WriteOptions);
@@ -556,6 +613,14 @@ impl ApiServer {
         }
         kind.visit(D(self, namespace, name, opts))
     }
+}
+
+/// A namespace also waits for its spec finalizers
+/// (`ShouldDeleteNamespaceDuringUpdate`).
+fn spec_finalizers_pending<T: Stored>(obj: &T) -> bool {
+    (obj as &dyn std::any::Any)
+        .downcast_ref::<Namespace>()
+        .is_some_and(|ns| !ns.spec.finalizers.is_empty())
 }
 
 /// Pods with a grace period are removed by the kubelet, not by finalizers.

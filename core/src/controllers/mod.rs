@@ -3,12 +3,20 @@
 //! keys and remember why each key was queued.
 
 pub mod cronjob;
+pub mod daemonset;
+pub mod deployment;
 pub mod endpoints;
 pub mod endpointslice;
+pub mod gc;
+pub mod history;
 pub mod job;
+pub mod namespace;
 pub mod nodelifecycle;
+pub mod replicaset;
 pub mod serviceaccount;
+pub mod statefulset;
 pub mod ttl;
+pub mod volume;
 
 use std::collections::BTreeMap;
 
@@ -21,6 +29,16 @@ use crate::store::{ObjKey, WatchEvent};
 pub enum CtrlId {
     ServiceAccount,
     RootCaPublisher,
+    StatefulSet,
+    DaemonSet,
+    PersistentVolumeBinder,
+    LocalPathProvisioner,
+    PvcProtection,
+    PvProtection,
+    ReplicaSet,
+    Deployment,
+    GarbageCollector,
+    Namespace,
     Job,
     JobPodFinalizers,
     CronJob,
@@ -38,6 +56,16 @@ impl CtrlId {
         match self {
             CtrlId::ServiceAccount => "serviceaccount-controller",
             CtrlId::RootCaPublisher => "root-ca-cert-publisher",
+            CtrlId::StatefulSet => "statefulset-controller",
+            CtrlId::DaemonSet => "daemonset-controller",
+            CtrlId::PersistentVolumeBinder => "persistentvolume-binder",
+            CtrlId::LocalPathProvisioner => "local-path-provisioner",
+            CtrlId::PvcProtection => "pvc-protection-controller",
+            CtrlId::PvProtection => "pv-protection-controller",
+            CtrlId::ReplicaSet => "replicaset-controller",
+            CtrlId::Deployment => "deployment-controller",
+            CtrlId::GarbageCollector => "garbage-collector-controller",
+            CtrlId::Namespace => "namespace-controller",
             CtrlId::Job | CtrlId::JobPodFinalizers => "job-controller",
             CtrlId::CronJob => "cronjob-controller",
             CtrlId::TtlAfterFinished => "ttl-after-finished-controller",
@@ -128,6 +156,16 @@ impl Manager {
         let controllers: Vec<Box<dyn Controller>> = vec![
             Box::new(serviceaccount::ServiceAccounts),
             Box::new(serviceaccount::RootCaPublisher),
+            Box::new(statefulset::StatefulSets),
+            Box::new(daemonset::DaemonSets::new()),
+            Box::new(volume::PvBinder),
+            Box::new(volume::LocalPathProvisioner::new()),
+            Box::new(volume::PvcProtection),
+            Box::new(volume::PvProtection),
+            Box::new(replicaset::ReplicaSets::new()),
+            Box::new(deployment::Deployments::new()),
+            Box::new(gc::GarbageCollector::new()),
+            Box::new(namespace::Namespaces::new()),
             Box::new(job::JobController::default()),
             Box::new(job::PodFinalizers),
             Box::new(cronjob::CronJobController),

@@ -7,7 +7,7 @@ use super::{Fail, Kubectl, Res};
 use crate::apiserver::{ApiError, WriteOptions};
 use crate::store::Object;
 use crate::syntax::Node;
-use crate::value::{Map, Value};
+use crate::value::Value;
 
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
@@ -106,52 +106,6 @@ fn place(m: &Manifest, namespace: &str, explicit: bool) -> Res<Value> {
     Ok(v)
 }
 
-/// The last-applied annotation's value: the manifest as compact JSON.
-fn last_applied_json(v: &Value) -> String {
-    let mut copy = v.clone();
-    if let Some(ann) = copy
-        .as_object_mut()
-        .and_then(|o| o.get_mut("metadata"))
-        .and_then(Value::as_object_mut)
-        .and_then(|m| m.get_mut("annotations"))
-        .and_then(Value::as_object_mut)
-    {
-        ann.remove(LAST_APPLIED);
-    }
-    // An empty annotations map disappears from what kubectl stores.
-    if let Some(meta) = copy
-        .as_object_mut()
-        .and_then(|o| o.get_mut("metadata"))
-        .and_then(Value::as_object_mut)
-    {
-        if meta
-            .get("annotations")
-            .and_then(Value::as_object)
-            .is_some_and(Map::is_empty)
-        {
-            meta.remove("annotations");
-        }
-    }
-    format!("{}\n", copy.to_json())
-}
-
-fn with_annotation(v: &Value, key: &str, value: String) -> Value {
-    let mut copy = v.clone();
-    if let Some(meta) = copy.as_object_mut().and_then(|o| {
-        o.entry("metadata".to_string())
-            .or_insert_with(Value::object)
-            .as_object_mut()
-    }) {
-        let ann = meta
-            .entry("annotations".to_string())
-            .or_insert_with(Value::object);
-        if let Some(a) = ann.as_object_mut() {
-            a.insert(key.to_string(), Value::String(value));
-        }
-    }
-    copy
-}
-
 impl Kubectl<'_> {
     async fn manifests_from(&mut self, cmd: &str, f: &Parsed) -> Res<Vec<Result<Manifest, Fail>>> {
         let files = f.all("filename");
@@ -202,14 +156,15 @@ impl Kubectl<'_> {
 }
 
 pub async fn apply(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
-    if args.first().map(String::as_str) == Some("view-last-applied")
-        || args.first().map(String::as_str) == Some("set-last-applied")
-        || args.first().map(String::as_str) == Some("edit-last-applied")
-    {
-        return Err(Fail::Msg(format!(
-            "\"apply {}\" is not available on this cluster",
-            args[0]
-        )));
+    match args.first().map(String::as_str) {
+        Some("view-last-applied") => return view_last_applied(k, &args[1..]).await,
+        Some("set-last-applied") => return set_last_applied(k, &args[1..]).await,
+        Some("edit-last-applied") => {
+            return Err(Fail::Msg(
+                "\"apply edit-last-applied\" needs an editor, which this terminal does not have; use \"kubectl apply set-last-applied -f FILE\"".to_string(),
+            ))
+        }
+        _ => {}
     }
     let f = k.parse("apply", args, APPLY_FLAGS)?;
     flag_warnings(k, &f);
@@ -217,6 +172,7 @@ pub async fn apply(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     let dry = dry_run(&f)?;
     let namespace = k.namespace(&f);
     let explicit = f.has("namespace");
+    let overwrite = f.bool_or("overwrite", true);
     let all = k.manifests_from("apply", &f).await?;
     let mut errors = Vec::new();
     for m in all {
@@ -227,7 +183,7 @@ pub async fn apply(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
                 continue;
             }
         };
-        match apply_one(k, &m, &namespace, explicit, dry, &format) {
+        match apply_one(k, &m, &namespace, explicit, dry, overwrite, &format) {
             Ok(()) => {}
             Err(e) => errors.push(e),
         }
@@ -239,12 +195,102 @@ pub async fn apply(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     Ok(code)
 }
 
+const VIEW_LAST_APPLIED_FLAGS: &[FlagDef] = &[
+    flag("filename", Some('f'), FlagKind::List),
+    flag("recursive", Some('R'), FlagKind::Bool),
+    flag("output", Some('o'), FlagKind::Value),
+    flag("selector", Some('l'), FlagKind::Value),
+    flag("all", None, FlagKind::Bool),
+];
+
+/// `kubectl apply view-last-applied`: the recorded configuration of each
+/// object, as YAML (the default) or indented JSON.
+async fn view_last_applied(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
+    let f = k.parse("apply view-last-applied", args, VIEW_LAST_APPLIED_FLAGS)?;
+    let json = match f.get("output").unwrap_or("yaml") {
+        "yaml" => false,
+        "json" => true,
+        other => {
+            return Err(Fail::Msg(format!(
+                "unexpected -o output mode: {other}, the flag 'output' must be one of yaml|json"
+            )))
+        }
+    };
+    let objects = k
+        .named_objects("apply view-last-applied", &f, &f.args.clone())
+        .await?;
+    let mut docs = Vec::new();
+    for obj in &objects {
+        let Some(text) = obj.meta().annotations.get(LAST_APPLIED) else {
+            return Err(Fail::Msg(format!(
+                "no last-applied-configuration annotation found on resource: {}",
+                obj.name()
+            )));
+        };
+        let value = crate::syntax::parse_value(text)
+            .map_err(|e| Fail::Msg(e.message))?
+            .to_value();
+        docs.push(if json {
+            format!("{}\n", value.to_json_pretty())
+        } else {
+            crate::syntax::to_yaml(&value)
+        });
+    }
+    let sep = if json { "" } else { "---\n" };
+    k.out(docs.join(sep));
+    Ok(0)
+}
+
+const SET_LAST_APPLIED_FLAGS: &[FlagDef] = &[
+    flag("filename", Some('f'), FlagKind::List),
+    flag("output", Some('o'), FlagKind::Value),
+    flag("create-annotation", None, FlagKind::Bool),
+    flag_opt("dry-run", "unchanged"),
+];
+
+/// `kubectl apply set-last-applied -f FILE`: records the file as the last
+/// applied configuration without changing anything else.
+async fn set_last_applied(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
+    let f = k.parse("apply set-last-applied", args, SET_LAST_APPLIED_FLAGS)?;
+    let dry = dry_run(&f)?;
+    let format = k.output_format(f.get("output"), None, false)?;
+    let namespace = k.namespace(&f);
+    let explicit = f.has("namespace");
+    for m in k.manifests_from("apply set-last-applied", &f).await? {
+        let m = m?;
+        let placed = place(&m, &namespace, explicit)?;
+        let ns = if m.kind.info().namespaced {
+            m.namespace().unwrap_or_else(|| namespace.clone())
+        } else {
+            String::new()
+        };
+        let name = m.name();
+        let Some(live) = k.api(|api| api.store.get_object(m.kind, &ns, &name)) else {
+            return Err(Fail::Api(ApiError::not_found(m.kind.info(), &name), None));
+        };
+        if !live.meta().annotations.contains_key(LAST_APPLIED) && !f.bool("create-annotation") {
+            return Err(Fail::Msg(format!(
+                "no last-applied-configuration annotation found on resource: {name}, to create the annotation, run the command with --create-annotation"
+            )));
+        }
+        let recorded = super::patch::apply::last_applied_configuration(&placed);
+        let mut v = live.encode();
+        if let Some(a) = super::annotations_mut(&mut v) {
+            a.insert(LAST_APPLIED.to_string(), Value::String(recorded));
+        }
+        let stored = k.write_value(m.kind, &v, dry)?;
+        k.report_write(&format, &stored, "configured", dry)?;
+    }
+    Ok(0)
+}
+
 fn apply_one(
     k: &mut Kubectl<'_>,
     m: &Manifest,
     namespace: &str,
     explicit: bool,
     dry: DryRun,
+    overwrite: bool,
     format: &Format,
 ) -> Res<()> {
     let placed = place(m, namespace, explicit)?;
@@ -262,7 +308,7 @@ fn apply_one(
             m.source
         )));
     }
-    let annotated = with_annotation(&placed, LAST_APPLIED, last_applied_json(&placed));
+    let annotated = super::patch::apply::with_last_applied(&placed);
     let existing = k.api(|api| api.store.get_object(m.kind, &ns, &name));
     match existing {
         None => {
@@ -282,18 +328,24 @@ fn apply_one(
         }
         Some(live) => {
             let live_v = live.encode();
-            let original = live
-                .meta()
-                .annotations
-                .get(LAST_APPLIED)
-                .and_then(|s| crate::syntax::parse_value(s).ok())
-                .map(|n| n.to_value());
-            let merged =
-                super::cmd_patch::three_way(m.kind, original.as_ref(), &annotated, &live_v)
-                    .map_err(Fail::Msg)?;
-            if merged == live_v {
+            let plan = super::patch::apply::plan_with_overwrite(
+                m.kind.info().kind,
+                &placed,
+                &live_v,
+                overwrite,
+            )
+            .map_err(|e| apply_patch_error(e, m))?;
+            if plan.outcome == super::patch::apply::Outcome::Unchanged {
                 return k.report_write(format, &live, "unchanged", dry);
             }
+            if !live.meta().annotations.contains_key(LAST_APPLIED) {
+                let info = m.kind.info();
+                k.err(super::patch::apply::missing_annotation_warning(&format!(
+                    "{}/{name}",
+                    info.plural
+                )));
+            }
+            let merged = plan.result;
             let obj = k
                 .decode(m, &merged)
                 .map_err(|e| Fail::Api(e, Some(("patching", m.source.clone()))))?;
@@ -313,6 +365,23 @@ fn apply_one(
             };
             k.report_write(format, &updated, verb, dry)
         }
+    }
+}
+
+/// How kubectl reports a three-way patch it could not compute.
+fn apply_patch_error(e: super::patch::PatchError, m: &Manifest) -> Fail {
+    use super::patch::PatchErrorKind;
+    match e.kind {
+        PatchErrorKind::Conflict => Fail::Msg(format!(
+            "error when applying patch:\nto:\nResource: \"{}\", GroupVersionKind: \"{}\"\nName: \"{}\", Namespace: \"{}\"\nfor: \"{}\": {}",
+            gvr(m),
+            gvk(m),
+            m.name(),
+            m.namespace().unwrap_or_default(),
+            m.source,
+            e.message
+        )),
+        _ => Fail::Msg(format!("error when applying patch to \"{}\": {}", m.source, e.message)),
     }
 }
 
@@ -368,7 +437,7 @@ pub async fn create(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
         let res = (|| -> Res<()> {
             let mut v = place(&m, &namespace, explicit)?;
             if f.bool("save-config") {
-                v = with_annotation(&v, LAST_APPLIED, last_applied_json(&v));
+                v = super::patch::apply::with_last_applied(&v);
             }
             let obj = k
                 .decode(&m, &v)

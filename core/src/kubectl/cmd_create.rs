@@ -195,11 +195,12 @@ pub async fn create_sub(k: &mut Kubectl<'_>, sub: &str, args: &[String]) -> Res<
             )
         }
         "deployment" | "deploy" => {
-            let name = need_name(name)?;
+            // cobra checks required flags before the command sees its arguments.
             let images = f.all("image");
             if images.is_empty() {
                 return Err(Fail::Msg("required flag(s) \"image\" not set".to_string()));
             }
+            let name = need_name(name)?;
             let mut command: Vec<String> = f.args[1..].to_vec();
             if let Some(after) = &f.after_dash {
                 command.extend(after.iter().cloned());
@@ -329,16 +330,25 @@ pub async fn create_sub(k: &mut Kubectl<'_>, sub: &str, args: &[String]) -> Res<
             k.create_made(&f, j, "job", "failed to create job: ")
         }
         "cronjob" | "cj" => {
-            let name = need_name(name)?;
             let images = f.all("image");
-            let Some(image) = images.first().cloned() else {
-                return Err(Fail::Msg("required flag(s) \"image\" not set".to_string()));
-            };
-            let Some(schedule) = f.get("schedule").map(str::to_string) else {
-                return Err(Fail::Msg(
-                    "required flag(s) \"schedule\" not set".to_string(),
-                ));
-            };
+            let missing: Vec<&str> = [
+                ("image", images.is_empty()),
+                ("schedule", !f.has("schedule")),
+            ]
+            .iter()
+            .filter(|(_, m)| *m)
+            .map(|(n, _)| *n)
+            .collect();
+            if !missing.is_empty() {
+                let list: Vec<String> = missing.iter().map(|n| format!("\"{n}\"")).collect();
+                return Err(Fail::Msg(format!(
+                    "required flag(s) {} not set",
+                    list.join(", ")
+                )));
+            }
+            let name = need_name(name)?;
+            let image = images.first().cloned().unwrap_or_default();
+            let schedule = f.get("schedule").unwrap_or_default().to_string();
             let restart = RestartPolicy::parse(f.get("restart").unwrap_or("OnFailure"));
             let mut command: Vec<String> = f.args[1..].to_vec();
             if let Some(after) = &f.after_dash {

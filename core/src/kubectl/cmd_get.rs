@@ -5,11 +5,12 @@ use std::collections::BTreeSet;
 use super::flags::{flag, FlagDef, FlagKind};
 use super::input::{self, Target};
 use super::output::Format;
+use super::printers::tabwriter::TabWriter;
 use super::selectors::{parse_fields, parse_labels, FieldSelector, Selector};
 use super::table::{print_tables, PrintOptions, Table};
 use super::{Fail, Kubectl, Res};
 use crate::apiserver::{ApiError, Millis};
-use crate::store::{Kind, Object, WatchType};
+use crate::store::{Kind, Object};
 use crate::value::Value;
 
 const GET_FLAGS: &[FlagDef] = &[
@@ -192,6 +193,7 @@ pub async fn get(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     let single =
         q.targets.len() == 1 && q.targets[0].names.len() == 1 && q.file_namespaces.len() <= 1;
     let watch = f.bool("watch") || f.bool("watch-only");
+    let mut watch_rows = WatchRows::default();
     match &format {
         Format::Table | Format::Wide => {
             if !f.bool("watch-only") {
@@ -209,8 +211,14 @@ pub async fn get(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
                     tables.push(table);
                 }
                 let opts = table_options(&f, format == Format::Wide, q.all_namespaces);
-                let text = print_tables(&tables, &opts);
-                k.out(text);
+                if watch {
+                    // The rows that follow keep these column widths.
+                    for t in &tables {
+                        watch_rows.print(k, t, &opts);
+                    }
+                } else {
+                    k.out(print_tables(&tables, &opts));
+                }
             }
             if total == 0 && errors.is_empty() && !watch {
                 k.err(no_resources(&q));
@@ -242,7 +250,7 @@ pub async fn get(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
         k.report(e);
     }
     if watch {
-        watch_loop(k, &f, &q, &format).await?;
+        watch_loop(k, &f, &q, &format, watch_rows).await?;
     }
     Ok(code)
 }
@@ -260,74 +268,93 @@ fn sort_error(e: super::printers::sort_by::SortError) -> String {
 const WATCH_IDLE: Millis = 30_000;
 const WATCH_POLL: Millis = 500;
 
+/// A watch's table: one header, and columns that only ever widen, as
+/// kubectl's tabwriter with `RememberWidths` prints them.
+#[derive(Default)]
+struct WatchRows {
+    tw: TabWriter,
+    headed: bool,
+}
+
+impl WatchRows {
+    fn print(&mut self, k: &mut Kubectl<'_>, table: &Table, opts: &PrintOptions) {
+        let grid = table.grid(opts);
+        if grid.rows.is_empty() {
+            return;
+        }
+        if !self.headed && !grid.headers.is_empty() {
+            self.tw.write_row(&grid.headers);
+        }
+        self.headed = true;
+        for row in &grid.rows {
+            self.tw.write_row(row);
+        }
+        self.tw.flush();
+        k.out(self.tw.take_output());
+    }
+}
+
 async fn watch_loop(
     k: &mut Kubectl<'_>,
     f: &super::flags::Parsed,
     q: &Query,
     format: &Format,
+    mut rows: WatchRows,
 ) -> Res<()> {
     let kinds: BTreeSet<Kind> = q.targets.iter().map(|t| t.kind).collect();
     let names: BTreeSet<String> = q.targets.iter().flat_map(|t| t.names.clone()).collect();
-    let mut seen_revision = k.api(|api| api.store.revision());
     let mut last_news = k.cluster().clock();
     let interactive = k.proc().tty;
-    let opts = PrintOptions {
-        no_headers: true,
-        ..table_options(f, *format == Format::Wide, q.all_namespaces)
-    };
-    loop {
+    let timeout = f
+        .get("request-timeout")
+        .and_then(super::cmd_delete::parse_duration)
+        .filter(|t| *t > 0);
+    let started = last_news;
+    let opts = table_options(f, *format == Format::Wide, q.all_namespaces);
+    let id = k.cluster().watch_open();
+    let result = loop {
         k.sleep(WATCH_POLL).await;
         if k.proc().has_pending_signal() {
-            break;
+            break Ok(());
         }
         let now = k.cluster().clock();
-        let changes: Vec<(WatchType, Object)> = k.api(|api| {
-            let trace = api.trace();
-            let from = trace.partition_point(|t| t.revision <= seen_revision);
-            trace[from..]
-                .iter()
-                .filter(|t| kinds.contains(&t.kind))
-                .filter(|t| names.is_empty() || names.contains(&t.key.name))
-                .filter(|t| {
-                    q.all_namespaces || !t.kind.info().namespaced || t.key.namespace == q.namespace
-                })
-                .filter_map(|t| {
-                    let typ = match t.op {
-                        crate::apiserver::TraceOp::Create => WatchType::Added,
-                        crate::apiserver::TraceOp::Delete => WatchType::Deleted,
-                        _ => WatchType::Modified,
-                    };
-                    api.store
-                        .get_object(t.kind, &t.key.namespace, &t.key.name)
-                        .map(|o| (typ, o))
-                })
-                .collect()
-        });
-        seen_revision = k.api(|api| api.store.revision());
-        let changes: Vec<(WatchType, Object)> = changes
+        let events = k.cluster().watch_take(id);
+        let changes: Vec<Object> = events
             .into_iter()
-            .filter(|(_, o)| q.labels.matches(&o.meta().labels))
+            .filter(|e| kinds.contains(&e.kind))
+            .map(|e| e.object)
+            .filter(|o| names.is_empty() || names.contains(o.name()))
+            .filter(|o| {
+                q.all_namespaces || !o.info().namespaced || o.meta().namespace() == q.namespace
+            })
+            .filter(|o| q.labels.matches(&o.meta().labels))
             .collect();
         if !changes.is_empty() {
             last_news = now;
             let wall = k.now_wall();
-            for (_, obj) in changes {
+            for obj in changes {
                 match format {
                     Format::Table | Format::Wide => {
                         let table = Table::of_kind(obj.kind(), std::slice::from_ref(&obj), wall);
-                        k.out(print_tables(&[table], &opts));
+                        rows.print(k, &table, &opts);
                     }
                     other => {
-                        let v = obj.encode();
-                        k.print_objects(other, &[v], true)?;
+                        if let Err(e) = k.print_objects(other, &[obj.encode()], true) {
+                            k.cluster().watch_close(id);
+                            return Err(e);
+                        }
                     }
                 }
             }
         } else if !interactive && now - last_news >= WATCH_IDLE {
-            break;
+            break Ok(());
         }
-    }
-    Ok(())
+        if timeout.is_some_and(|t| now - started >= t) {
+            break Ok(());
+        }
+    };
+    k.cluster().watch_close(id);
+    result
 }
 
 const DESCRIBE_FLAGS: &[FlagDef] = &[

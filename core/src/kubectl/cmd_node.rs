@@ -318,38 +318,52 @@ fn parse_taint(s: &str) -> Result<(Taint, bool), String> {
 pub async fn taint(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     let f = k.parse("taint", args, TAINT_FLAGS)?;
     let dry = dry_run(&f)?;
-    let mut rest = f.args.clone();
-    if rest.is_empty() {
-        return Err(Fail::Usage("taint".to_string(), "USAGE: taint NODE NAME KEY_1=VAL_1:TAINT_EFFECT_1 ... KEY_N=VAL_N:TAINT_EFFECT_N [options]".to_string()));
+    // Resources come first; the first word that looks like a taint change
+    // (has `=` or `:`, or ends in `-`) starts the changes.
+    let mut resources: Vec<String> = Vec::new();
+    let mut specs: Vec<String> = Vec::new();
+    for a in &f.args {
+        let is_taint = a.contains('=') || a.contains(':') || a.ends_with('-');
+        if is_taint {
+            specs.push(a.clone());
+        } else if specs.is_empty() {
+            resources.push(a.clone());
+        } else {
+            return Err(Fail::Msg(format!(
+                "all resources must be specified before taint changes: {a}"
+            )));
+        }
     }
-    let kind_arg = rest.remove(0);
+    if specs.is_empty() {
+        return Err(Fail::Msg(
+            "at least one taint update is required".to_string(),
+        ));
+    }
+    let mut changes = Vec::new();
+    for t in &specs {
+        changes.push(parse_taint(t).map_err(|m| Fail::Usage("taint".to_string(), m))?);
+    }
+    let Some(kind_arg) = resources.first().cloned() else {
+        return Err(Fail::Msg(
+            "one or more resources must be specified as <resource> <name>".to_string(),
+        ));
+    };
     let (kind, mut names) = match kind_arg.split_once('/') {
         Some((t, n)) => (t.to_string(), vec![n.to_string()]),
         None => (kind_arg.clone(), Vec::new()),
     };
+    for r in &resources[1..] {
+        names.push(r.clone());
+    }
     if super::resources::resolve(&kind) != Some(crate::store::Kind::Node) {
         return Err(Fail::Msg(format!(
             "invalid resource type {kind}, only node types are supported"
         )));
     }
     if names.is_empty() && !f.bool("all") && !f.has("selector") {
-        if rest.is_empty() {
-            return Err(Fail::Usage(
-                "taint".to_string(),
-                "at least one taint update is required".to_string(),
-            ));
-        }
-        names.push(rest.remove(0));
-    }
-    if rest.is_empty() {
-        return Err(Fail::Usage(
-            "taint".to_string(),
-            "at least one taint update is required".to_string(),
+        return Err(Fail::Msg(
+            "one or more resources must be specified as <resource> <name>".to_string(),
         ));
-    }
-    let mut changes = Vec::new();
-    for t in &rest {
-        changes.push(parse_taint(t).map_err(Fail::Msg)?);
     }
     let mut nodes = nodes_named(k, &names, f.get("selector"))?;
     if f.bool("all") {

@@ -9,7 +9,7 @@ use super::{Fail, Kubectl, Res};
 use crate::api::corev1::{Container, ContainerPort, EnvVar, Pod, PodPhase, PodSpec, RestartPolicy};
 use crate::api::meta::ObjectMeta;
 use crate::api::resource::Resource;
-use crate::apiserver::{ApiError, DeleteOptions, Millis, WriteOptions};
+use crate::apiserver::{ApiError, DeleteOptions, WriteOptions};
 use crate::store::{Kind, Object};
 use crate::userland::{ExecOptions, ExitStatus, Stdin, Stream};
 
@@ -356,123 +356,218 @@ fn waiting_reason(pod: &Pod, container: &str) -> Option<String> {
         .map(|w| w.reason.clone())
 }
 
+/// A log line's time as the kubelet writes it: Go's RFC 3339 with
+/// nanoseconds, trailing zeros dropped.
 fn format_chunk_time(wall_ms: i64) -> String {
     let secs = wall_ms.div_euclid(1000);
-    let nanos = wall_ms.rem_euclid(1000) * 1_000_000;
+    let millis = wall_ms.rem_euclid(1000);
     let base = crate::api::time::format_rfc3339(secs);
-    format!("{}.{nanos:09}Z", base.trim_end_matches('Z'))
+    let base = base.trim_end_matches('Z');
+    if millis == 0 {
+        return format!("{base}Z");
+    }
+    let frac = format!("{millis:03}");
+    format!("{base}.{}Z", frac.trim_end_matches('0'))
+}
+
+/// How much of each log to print, from the flags.
+struct LogWindow {
+    tail: Option<usize>,
+    /// Lines at or after this wall-clock time (Unix milliseconds).
+    since_wall: Option<i64>,
+    timestamps: bool,
+    prefix: bool,
+    previous: bool,
 }
 
 pub async fn logs(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     let f = k.parse("logs", args, LOGS_FLAGS)?;
     let ns = k.namespace(&f);
-    let Some(target) = f.args.first().cloned() else {
-        if f.has("selector") {
-            return Err(Fail::Msg("selector logs are not supported yet".to_string()));
-        }
-        return Err(Fail::Usage(
-            "logs".to_string(),
-            "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command".to_string(),
+    let selector = f.get("selector").map(str::to_string);
+    if f.has("since") && f.has("since-time") {
+        return Err(Fail::Msg(
+            "at most one of `sinceTime` or `sinceSeconds` may be specified".to_string(),
         ));
-    };
-    let pod = resolve_pod(k, &ns, &target, "logs")?;
-    let named = f.get("container").or(f.args.get(1).map(String::as_str));
-    let containers: Vec<String> = if f.bool("all-containers") {
-        pod.spec
-            .init_containers
-            .iter()
-            .chain(pod.spec.containers.iter())
-            .map(|c| c.name.clone())
-            .collect()
-    } else {
-        vec![default_container(k, &pod, named, false)?]
-    };
-    let uid = pod.metadata.uid().to_string();
-    let node = pod.node_name().map(str::to_string);
-    let tail: Option<usize> = f
-        .get("tail")
-        .and_then(|t| t.parse::<i64>().ok())
-        .filter(|t| *t >= 0)
-        .map(|t| t as usize);
-    let since_ms: Option<Millis> = f.get("since").and_then(super::cmd_delete::parse_duration);
+    }
     let now_wall = k.api(|api| api.wall_millis());
-    for c in &containers {
-        let Some(node) = &node else {
-            return Err(Fail::Api(
-                ApiError::bad_request(format!(
-                    "container \"{c}\" in pod \"{}\" is waiting to start: ContainerCreating",
-                    pod.name()
-                )),
-                None,
+    let since_wall = match (f.get("since"), f.get("since-time")) {
+        (Some(d), _) => match super::cmd_delete::parse_duration(d) {
+            Some(ms) => Some(now_wall - ms),
+            None => {
+                return Err(Fail::Usage(
+                    "logs".to_string(),
+                    format!(
+                    "invalid argument \"{d}\" for \"--since\" flag: time: invalid duration \"{d}\""
+                ),
+                ))
+            }
+        },
+        (None, Some(t)) => match crate::api::time::parse_rfc3339(t) {
+            Some(ms) => Some(ms),
+            None => return Err(Fail::Msg(crate::api::time::go_rfc3339_parse_error(t))),
+        },
+        (None, None) => None,
+    };
+    let tail = match f.get("tail").map(|t| t.parse::<i64>()) {
+        Some(Ok(t)) if t >= 0 => Some(t as usize),
+        Some(Ok(_)) => None,
+        Some(Err(_)) => {
+            let t = f.get("tail").unwrap_or_default();
+            return Err(Fail::Usage(
+                "logs".to_string(),
+                format!("invalid argument \"{t}\" for \"--tail\" flag: strconv.ParseInt: parsing \"{t}\": invalid syntax"),
             ));
-        };
-        let previous = f.bool("previous");
-        let chunks = k
-            .cluster()
-            .kubelet(node)
-            .and_then(|kl| kl.logs(&uid, c, previous));
-        let Some(chunks) = chunks else {
-            let msg = if previous {
-                format!(
-                    "previous terminated container \"{c}\" in pod \"{}\" not found",
-                    pod.name()
-                )
-            } else {
-                let reason =
-                    waiting_reason(&pod, c).unwrap_or_else(|| "ContainerCreating".to_string());
-                let reason = if reason == "ErrImagePull" || reason == "ImagePullBackOff" {
-                    "trying and failing to pull image".to_string()
-                } else if reason == "CreateContainerConfigError" {
-                    "CreateContainerConfigError".to_string()
-                } else {
-                    reason
-                };
-                format!(
-                    "container \"{c}\" in pod \"{}\" is waiting to start: {reason}",
-                    pod.name()
-                )
-            };
-            return Err(Fail::Api(ApiError::bad_request(msg), None));
-        };
-        let mut lines: Vec<(i64, String)> = Vec::new();
-        for ch in chunks {
-            let wall = crate::apiserver::EPOCH_MILLIS + ch.at as i64;
-            if let Some(s) = since_ms {
-                if now_wall - wall > s {
-                    continue;
-                }
-            }
-            let text = String::from_utf8_lossy(&ch.data).into_owned();
-            for piece in text.split_inclusive('\n') {
-                match lines.last_mut() {
-                    Some((_, l)) if !l.ends_with('\n') => l.push_str(piece),
-                    _ => lines.push((wall, piece.to_string())),
-                }
-            }
         }
-        if let Some(t) = tail {
-            let skip = lines.len().saturating_sub(t);
-            lines.drain(..skip);
+        // Logs of pods found by a selector show their last 10 lines.
+        None if selector.is_some() => Some(10),
+        None => None,
+    };
+    let window = LogWindow {
+        tail,
+        since_wall,
+        timestamps: f.bool("timestamps"),
+        prefix: f.bool("prefix"),
+        previous: f.bool("previous"),
+    };
+    let pods: Vec<Rc<Pod>> = match (f.args.first().cloned(), &selector) {
+        (Some(_), Some(_)) => {
+            return Err(Fail::UsageHelp(
+                "logs".to_string(),
+                "only a selector (-l) or a POD name is allowed".to_string(),
+            ))
         }
-        for (wall, line) in &lines {
-            let prefix = if f.bool("prefix") {
-                format!("[pod/{}/{c}] ", pod.name())
-            } else {
-                String::new()
-            };
-            if f.bool("timestamps") {
-                k.out(format!("{prefix}{} {line}", format_chunk_time(*wall)));
-            } else {
-                k.out(format!("{prefix}{line}"));
+        (Some(target), None) => vec![resolve_pod(k, &ns, &target, "logs")?],
+        (None, Some(sel)) => {
+            let sel = super::selectors::parse_labels(sel).map_err(Fail::Msg)?;
+            let pods: Vec<Rc<Pod>> = k.api(|api| {
+                api.store
+                    .table::<Pod>()
+                    .iter_ns(Some(&ns))
+                    .map(|(_, p)| p.clone())
+                    .filter(|p| sel.matches(&p.metadata.labels))
+                    .collect()
+            });
+            if pods.is_empty() {
+                k.err(format!("No resources found in {ns} namespace.\n"));
+                return Ok(0);
             }
+            pods
         }
-        if f.bool("follow") && !previous {
-            let ns2 = ns.clone();
+        (None, None) => {
+            return Err(Fail::UsageHelp(
+                "logs".to_string(),
+                "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command".to_string(),
+            ))
+        }
+    };
+    let named = f.get("container").or(f.args.get(1).map(String::as_str));
+    let mut streams: Vec<(Rc<Pod>, String)> = Vec::new();
+    for pod in &pods {
+        if f.bool("all-containers") {
+            for c in pod
+                .spec
+                .init_containers
+                .iter()
+                .chain(pod.spec.containers.iter())
+            {
+                streams.push((pod.clone(), c.name.clone()));
+            }
+        } else {
+            let c = default_container(k, pod, named, selector.is_some())?;
+            streams.push((pod.clone(), c));
+        }
+    }
+    let follow = f.bool("follow") && !window.previous;
+    let max_requests = f
+        .get("max-log-requests")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(5);
+    if follow && streams.len() > max_requests {
+        return Err(Fail::Msg(format!(
+            "you are attempting to follow {} log streams, but maximum allowed concurrency is {max_requests}, use --max-log-requests to increase the limit",
+            streams.len()
+        )));
+    }
+    for (pod, c) in &streams {
+        print_log(k, pod, c, &window)?;
+    }
+    if follow {
+        for (pod, c) in &streams {
             let name = pod.name().to_string();
-            follow_logs(k, &ns2, &name, &uid, c, false).await;
+            let uid = pod.metadata.uid().to_string();
+            follow_logs(k, &ns, &name, &uid, c, false).await;
         }
     }
     Ok(0)
+}
+
+/// Prints one container's log, as the kubelet's log endpoint returns it.
+fn print_log(k: &mut Kubectl<'_>, pod: &Pod, c: &str, w: &LogWindow) -> Res<()> {
+    let Some(node) = pod.node_name().map(str::to_string) else {
+        return Err(Fail::Api(
+            ApiError::bad_request(format!(
+                "container \"{c}\" in pod \"{}\" is waiting to start: ContainerCreating",
+                pod.name()
+            )),
+            None,
+        ));
+    };
+    let uid = pod.metadata.uid().to_string();
+    let chunks = k
+        .cluster()
+        .kubelet(&node)
+        .and_then(|kl| kl.logs(&uid, c, w.previous));
+    let Some(chunks) = chunks else {
+        let msg = if w.previous {
+            format!(
+                "previous terminated container \"{c}\" in pod \"{}\" not found",
+                pod.name()
+            )
+        } else {
+            let reason = waiting_reason(pod, c).unwrap_or_else(|| "ContainerCreating".to_string());
+            let reason = if reason == "ErrImagePull" || reason == "ImagePullBackOff" {
+                "trying and failing to pull image".to_string()
+            } else {
+                reason
+            };
+            format!(
+                "container \"{c}\" in pod \"{}\" is waiting to start: {reason}",
+                pod.name()
+            )
+        };
+        return Err(Fail::Api(ApiError::bad_request(msg), None));
+    };
+    let mut lines: Vec<(i64, String)> = Vec::new();
+    for ch in chunks {
+        let wall = crate::apiserver::EPOCH_MILLIS + ch.at as i64;
+        if w.since_wall.is_some_and(|since| wall < since) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&ch.data).into_owned();
+        for piece in text.split_inclusive('\n') {
+            match lines.last_mut() {
+                Some((_, l)) if !l.ends_with('\n') => l.push_str(piece),
+                _ => lines.push((wall, piece.to_string())),
+            }
+        }
+    }
+    if let Some(t) = w.tail {
+        let skip = lines.len().saturating_sub(t);
+        lines.drain(..skip);
+    }
+    let prefix = if w.prefix {
+        format!("[pod/{}/{c}] ", pod.name())
+    } else {
+        String::new()
+    };
+    for (wall, line) in &lines {
+        if w.timestamps {
+            k.out(format!("{prefix}{} {line}", format_chunk_time(*wall)));
+        } else {
+            k.out(format!("{prefix}{line}"));
+        }
+    }
+    Ok(())
 }
 
 /// Streams a container's new log output until it stops (or, when nobody
@@ -497,7 +592,7 @@ async fn follow_logs(
                 .cluster()
                 .kubelet(&node)
                 .and_then(|kl| kl.logs(uid, container, false))
-                .map(|c| c.len())
+                .map(|c| c.iter().map(|ch| ch.data.len()).sum())
                 .unwrap_or(0);
         }
     }
@@ -520,16 +615,17 @@ async fn follow_logs(
                 kl.is_some_and(|kl| kl.is_running(uid, container)),
             )
         };
-        if chunks.len() > shown {
-            for ch in &chunks[shown..] {
-                let text = String::from_utf8_lossy(&ch.data).into_owned();
-                match ch.stream {
-                    Stream::Stdout => k.out(text),
-                    Stream::Stderr => k.out(text),
-                }
+        // Counted in bytes: writes at the same moment join the last chunk.
+        let mut at = 0usize;
+        for ch in &chunks {
+            let end = at + ch.data.len();
+            if end > shown {
+                let from = shown.saturating_sub(at);
+                k.out(String::from_utf8_lossy(&ch.data[from..]));
+                shown = end;
+                quiet_since = k.cluster().clock();
             }
-            shown = chunks.len();
-            quiet_since = k.cluster().clock();
+            at = end;
         }
         if !running {
             return;
@@ -542,6 +638,60 @@ async fn follow_logs(
         }
         k.sleep(200).await;
     }
+}
+
+const ATTACH_FLAGS: &[FlagDef] = &[
+    flag("container", Some('c'), FlagKind::Value),
+    flag("stdin", Some('i'), FlagKind::Bool),
+    flag("tty", Some('t'), FlagKind::Bool),
+    flag("quiet", Some('q'), FlagKind::Bool),
+    flag("pod-running-timeout", None, FlagKind::Value),
+];
+
+/// `kubectl attach`: the running container's output from now on, until it
+/// exits (or, with nobody to press Ctrl-C, until it has been quiet a while).
+pub async fn attach(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
+    let f = k.parse("attach", args, ATTACH_FLAGS)?;
+    let ns = k.namespace(&f);
+    let target = match f.args.as_slice() {
+        [] => {
+            return Err(Fail::Msg(
+                "at least 1 argument is required for attach".to_string(),
+            ))
+        }
+        [one] => one.clone(),
+        [kind, name] => format!("{kind}/{name}"),
+        more => {
+            return Err(Fail::Msg(format!(
+                "expected POD, TYPE/NAME, or TYPE NAME, (at most 2 arguments) saw {}: [{}]",
+                more.len(),
+                more.join(" ")
+            )))
+        }
+    };
+    let pod = resolve_pod(k, &ns, &target, "attach")?;
+    let phase = pod.phase();
+    if matches!(phase, PodPhase::Succeeded | PodPhase::Failed) {
+        return Err(Fail::Msg(format!(
+            "cannot attach a container in a completed pod; current phase is {}",
+            phase.as_str()
+        )));
+    }
+    let quiet = f.bool("quiet");
+    let c = default_container(k, &pod, f.get("container"), quiet)?;
+    let spec = pod.spec.containers.iter().find(|x| x.name == c);
+    if f.bool("tty") && !spec.is_some_and(|s| s.tty) && !quiet {
+        k.err(format!(
+            "Unable to use a TTY - container {c} did not allocate one\n"
+        ));
+    }
+    if f.bool("stdin") && f.bool("tty") && spec.is_some_and(|s| s.tty) && !quiet {
+        k.err("If you don't see a command prompt, try pressing enter.\n");
+    }
+    let name = pod.name().to_string();
+    let uid = pod.metadata.uid().to_string();
+    follow_logs(k, &ns, &name, &uid, &c, false).await;
+    Ok(0)
 }
 
 const EXEC_FLAGS: &[FlagDef] = &[
@@ -601,15 +751,20 @@ pub async fn exec(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
             "unable to upgrade connection: container not found (\"{container}\")"
         )));
     }
-    let stdin = if f.bool("stdin") {
-        Stdin::Bytes(k.proc().read_all(0).await)
-    } else {
-        Stdin::Empty
-    };
+    // With -t but no terminal (a script, a pipe), kubectl carries on
+    // without one.
+    let tty = f.bool("tty") && k.proc().tty;
+    if f.bool("tty") && !k.proc().tty && !f.bool("quiet") {
+        k.err("Unable to use a TTY - input is not a terminal or the right kind of file\n");
+    }
     let handle = {
         let opts = ExecOptions {
-            stdin,
-            tty: f.bool("tty"),
+            stdin: if f.bool("stdin") {
+                Stdin::Interactive
+            } else {
+                Stdin::Empty
+            },
+            tty,
             env: Vec::new(),
         };
         let r = k
@@ -641,22 +796,19 @@ pub async fn exec(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
             }
         }
     };
-    let mut shown = 0usize;
+    let mut input = handle.stdin;
     let status = loop {
-        let chunks = handle.output.chunks();
-        for ch in chunks.iter().skip(shown) {
+        for ch in handle.output.take() {
             let text = String::from_utf8_lossy(&ch.data).into_owned();
             match ch.stream {
                 Stream::Stdout => k.out(text),
                 Stream::Stderr => k.err(text),
             }
         }
-        shown = chunks.len();
         let ended = k.cluster().exec_status(&node, &uid, &container, handle.pid);
         if let Some(st) = ended {
             // Output written at the very end.
-            let chunks = handle.output.chunks();
-            for ch in chunks.iter().skip(shown) {
+            for ch in handle.output.take() {
                 let text = String::from_utf8_lossy(&ch.data).into_owned();
                 match ch.stream {
                     Stream::Stdout => k.out(text),
@@ -664,6 +816,21 @@ pub async fn exec(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
                 }
             }
             break st;
+        }
+        // The container waits for input: pass on what the user types (or
+        // the end of it), as the exec stream's stdin does.
+        if input.is_some()
+            && k.cluster()
+                .exec_waits_for_input(&node, &uid, &container, handle.pid)
+        {
+            k.flush().await;
+            let data = k.proc().read(0, 4096).await;
+            match &input {
+                Some(w) if !data.is_empty() => w.write(&data),
+                _ => input = None,
+            }
+            k.cluster().poke_pod(&node, &uid);
+            continue;
         }
         k.sleep(50).await;
     };

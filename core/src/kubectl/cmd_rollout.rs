@@ -113,9 +113,10 @@ pub async fn rollout(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
                 ensure_rollout_kind(&obj, "restart")?;
                 if let Object::Deployment(d) = &obj {
                     if d.spec.paused {
-                        return Err(Fail::Msg(format!(
+                        return Err(Fail::Msg(
                             "can't restart paused deployment (run rollout resume first)"
-                        )));
+                                .to_string(),
+                        ));
                     }
                 }
                 let now = k.api(|api| api.time());
@@ -383,7 +384,9 @@ fn history(k: &mut Kubectl<'_>, obj: &Object, revision: Option<&str>) -> Res<()>
             .parse()
             .map_err(|_| Fail::Msg(format!("invalid revision {r}")))?;
         let Some((_, _, tpl)) = rows.iter().find(|x| x.0 == n) else {
-            return Err(Fail::Msg(format!("unable to find the specified revision")));
+            return Err(Fail::Msg(
+                "unable to find the specified revision".to_string(),
+            ));
         };
         k.out(format!("{prefix} with revision #{n}\n"));
         if let Some(t) = tpl {
@@ -468,22 +471,13 @@ fn undo(
         spec.insert("template".to_string(), tv);
     }
     // The change cause travels with the template.
-    if let Some(meta) = v
-        .as_object_mut()
-        .and_then(|o| o.get_mut("metadata"))
-        .and_then(Value::as_object_mut)
-    {
-        let ann = meta
-            .entry("annotations".to_string())
-            .or_insert_with(Value::object);
-        if let Some(a) = ann.as_object_mut() {
-            match target.metadata.annotation(CHANGE_CAUSE) {
-                Some(c) => {
-                    a.insert(CHANGE_CAUSE.to_string(), c.into());
-                }
-                None => {
-                    a.remove(CHANGE_CAUSE);
-                }
+    if let Some(a) = super::annotations_mut(&mut v) {
+        match target.metadata.annotation(CHANGE_CAUSE) {
+            Some(c) => {
+                a.insert(CHANGE_CAUSE.to_string(), c.into());
+            }
+            None => {
+                a.remove(CHANGE_CAUSE);
             }
         }
     }

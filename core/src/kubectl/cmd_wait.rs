@@ -26,7 +26,7 @@ const WAIT_FLAGS: &[FlagDef] = &[
 
 enum Condition {
     Delete,
-    Condition(String, String),
+    Status(String, String),
     JsonPath(String, Option<String>),
     Create,
 }
@@ -43,7 +43,7 @@ fn parse_for(s: &str) -> Res<Condition> {
             Some((n, v)) => (n.to_string(), v.to_string()),
             None => (rest.to_string(), "true".to_string()),
         };
-        return Ok(Condition::Condition(name, value));
+        return Ok(Condition::Status(name, value));
     }
     if let Some(rest) = s.strip_prefix("jsonpath=") {
         // `{.status.phase}=Running`, or just the path to exist.
@@ -70,7 +70,7 @@ fn parse_for(s: &str) -> Res<Condition> {
 fn satisfied(obj: &Object, cond: &Condition) -> bool {
     let v = obj.encode();
     match cond {
-        Condition::Condition(name, want) => v
+        Condition::Status(name, want) => v
             .pointer("status.conditions")
             .and_then(Value::as_array)
             .is_some_and(|cs| {
@@ -240,7 +240,7 @@ fn fields_block(s: &StructInfo, out: &mut String, recursive: bool, depth: usize)
                 }
             }
             if !field.doc.is_empty() {
-                out.push_str(&indent(&field.doc, 4));
+                out.push_str(&indent(field.doc, 4));
                 out.push('\n');
             }
             out.push('\n');
@@ -362,7 +362,6 @@ pub async fn events(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     let opts = EventsCommandOptions {
         all_namespaces: all,
         no_headers: f.bool("no-headers"),
-        ..Default::default()
     };
     let grid = events_command_grid(&refs, &opts, now);
     k.out(grid.render());

@@ -107,17 +107,8 @@ impl Kubectl<'_> {
 
 /// Sets `kubernetes.io/change-cause` for `--record`.
 pub fn record_cause(v: &mut Value, cause: &str) {
-    if let Some(meta) = v
-        .as_object_mut()
-        .and_then(|o| o.get_mut("metadata"))
-        .and_then(Value::as_object_mut)
-    {
-        let ann = meta
-            .entry("annotations".to_string())
-            .or_insert_with(Value::object);
-        if let Some(a) = ann.as_object_mut() {
-            a.insert("kubernetes.io/change-cause".to_string(), cause.into());
-        }
+    if let Some(a) = super::annotations_mut(v) {
+        a.insert("kubernetes.io/change-cause".to_string(), cause.into());
     }
 }
 
@@ -493,8 +484,8 @@ pub async fn patch(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     let objects = k.named_objects("patch", &f, &f.args.clone()).await?;
     for obj in objects {
         let live = obj.encode();
-        let patched = super::cmd_patch::apply_patch(obj.kind(), &patch_type, &live, &patch)
-            .map_err(|e| Fail::Api(ApiError::bad_request(e), None))?;
+        let patched = server_patch(obj.kind().info().kind, &patch_type, &live, &patch)
+            .map_err(server_patch_error)?;
         if patched == live {
             k.report_write(&format, &obj, "patched (no change)", dry)?;
             continue;
@@ -503,6 +494,41 @@ pub async fn patch(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
         k.report_write(&format, &stored, "patched", dry)?;
     }
     Ok(0)
+}
+
+/// The API server's PATCH: the patch applied to the live object.
+fn server_patch(
+    kind: &str,
+    patch_type: &str,
+    live: &Value,
+    patch: &Value,
+) -> Result<Value, super::patch::PatchError> {
+    use super::patch::{json_patch, merge_patch, schema, strategic};
+    match (patch_type, schema::schema_for(kind)) {
+        ("json", _) => json_patch::apply(live, patch),
+        ("strategic", Some(schema)) => strategic::apply(schema, live, patch),
+        _ => merge_patch::apply(live, patch),
+    }
+}
+
+/// How kubectl reports a patch the server could not apply.
+fn server_patch_error(e: super::patch::PatchError) -> Fail {
+    use super::patch::PatchErrorKind;
+    match e.kind {
+        PatchErrorKind::BadRequest => Fail::Api(ApiError::bad_request(e.message), None),
+        // A 422 built from a bare message: one cause with no field.
+        PatchErrorKind::Unprocessable => Fail::Raw(format!(
+            "The request is invalid: the server rejected our request due to an error in our request: : {}\n",
+            e.message
+        )),
+        PatchErrorKind::TooLarge => Fail::Raw(format!(
+            "Error from server (RequestEntityTooLarge): {}\n",
+            e.message
+        )),
+        PatchErrorKind::Failed | PatchErrorKind::Conflict => {
+            Fail::Raw(format!("Error from server: {}\n", e.message))
+        }
+    }
 }
 
 const EXPOSE_FLAGS: &[FlagDef] = &[
@@ -625,13 +651,10 @@ pub async fn expose(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
         let port: i32 = p
             .parse()
             .map_err(|_| Fail::Msg(format!("invalid port: {p}")))?;
-        let target = match f.get("target-port") {
-            Some(t) => Some(match t.parse::<i32>() {
-                Ok(n) => IntOrString::Int(n),
-                Err(_) => IntOrString::String(t.to_string()),
-            }),
-            None => None,
-        };
+        let target = f.get("target-port").map(|t| match t.parse::<i32>() {
+            Ok(n) => IntOrString::Int(n),
+            Err(_) => IntOrString::String(t.to_string()),
+        });
         ports.push(ServicePort {
             port,
             target_port: target,

@@ -215,9 +215,7 @@ pub fn targets(args: &[String]) -> Res<Vec<Target>> {
     if args.iter().any(|a| a.contains('/')) {
         for a in args {
             let Some((t, name)) = a.split_once('/') else {
-                return Err(Fail::Msg(format!(
-                    "there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'"
-                )));
+                return Err(Fail::Msg("there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".to_string()));
             };
             let kind =
                 resources::resolve(t).ok_or_else(|| Fail::Msg(resources::unknown_type(t)))?;

@@ -12,7 +12,6 @@ mod cmd_get;
 mod cmd_label;
 mod cmd_misc;
 mod cmd_node;
-mod cmd_patch;
 mod cmd_pods;
 mod cmd_rollout;
 mod cmd_wait;
@@ -64,8 +63,11 @@ pub fn kubectl_main(p: Proc) -> ProgramFuture {
 pub enum Fail {
     /// `error: <msg>`.
     Msg(String),
-    /// `error: <msg>` and `See 'kubectl <cmd> --help' for usage.`
+    /// A flag error: `error: <msg>` and `See 'kubectl <cmd> --help' for usage.`
     Usage(String, String),
+    /// A command's own usage error (`cmdutil.UsageErrorf`): `error: <msg>`
+    /// and `See 'kubectl <cmd> -h' for help and examples`.
+    UsageHelp(String, String),
     /// A server error, with the operation and source when kubectl adds them
     /// (`error when creating "x.yaml": …`).
     Api(ApiError, Option<(&'static str, String)>),
@@ -88,6 +90,18 @@ pub struct Kubectl<'p> {
     p: &'p Proc,
     cluster: Rc<RefCell<Cluster>>,
     pending: Vec<(Stream, String)>,
+}
+
+/// An object's `metadata.annotations`, created when missing.
+pub(crate) fn annotations_mut(v: &mut crate::value::Value) -> Option<&mut crate::value::Map> {
+    use crate::value::Value;
+    v.as_object_mut()?
+        .entry("metadata".to_string())
+        .or_insert_with(Value::object)
+        .as_object_mut()?
+        .entry("annotations".to_string())
+        .or_insert_with(Value::object)
+        .as_object_mut()
 }
 
 /// How kubectl formats a server error (`cmdutil.CheckErr`).
@@ -169,6 +183,12 @@ impl<'p> Kubectl<'p> {
                 ));
                 1
             }
+            Fail::UsageHelp(cmd, m) => {
+                self.err(format!(
+                    "error: {m}\nSee 'kubectl {cmd} -h' for help and examples\n"
+                ));
+                1
+            }
             Fail::Api(e, src) => {
                 let s = format_api_error(&e, src.as_ref());
                 self.err(s);
@@ -231,6 +251,7 @@ impl<'p> Kubectl<'p> {
             "run" => cmd_pods::run(self, &rest).await,
             "logs" => cmd_pods::logs(self, &rest).await,
             "exec" => cmd_pods::exec(self, &rest).await,
+            "attach" => cmd_pods::attach(self, &rest).await,
             "label" => cmd_label::label(self, &rest).await,
             "annotate" => cmd_label::annotate(self, &rest).await,
             "scale" => cmd_workloads::scale(self, &rest).await,

@@ -74,7 +74,7 @@ pub fn parse_labels(s: &str) -> Result<Selector, String> {
     for part in split_top(s) {
         let p = part.trim();
         if p.is_empty() {
-            return Err(format!("found '', expected: identifier after ','"));
+            return Err("found '', expected: identifier after ','".to_string());
         }
         if let Some(k) = p.strip_prefix('!') {
             let k = k.trim();

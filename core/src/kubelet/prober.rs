@@ -146,9 +146,7 @@ impl Worker {
             Outcome::Failure => self.probe.failure_threshold.max(1),
             _ => self.probe.success_threshold.max(1),
         };
-        if (raw == Outcome::Failure && self.run < threshold)
-            || (raw == Outcome::Success && self.run < threshold)
-        {
+        if matches!(raw, Outcome::Failure | Outcome::Success) && self.run < threshold {
             return false;
         }
         let changed = self.result != raw;

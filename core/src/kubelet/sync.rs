@@ -253,11 +253,10 @@ impl Kubelet {
                 continue;
             }
             let code = w.ctrs[i].exited_code();
-            let restart = match (&policy, code) {
-                (RestartPolicy::Never, _) => false,
-                (RestartPolicy::OnFailure, Some(0)) => false,
-                _ => true,
-            };
+            let restart = !matches!(
+                (&policy, code),
+                (RestartPolicy::Never, _) | (RestartPolicy::OnFailure, Some(0))
+            );
             if restart {
                 self.restart_with_backoff(w, i, cx);
             }
@@ -1649,11 +1648,14 @@ mod tests {
         v.iter().map(|x| x.to_string()).collect()
     }
 
+    /// Name, command, args, and the argv the runtime starts.
+    type ArgvCase = (&'static str, Vec<String>, Vec<String>, Option<Vec<String>>);
+
     #[test]
     fn argv_follows_docker_rules() {
         let ep = s(&["/docker-entrypoint.sh"]);
         let cmd = s(&["nginx", "-g", "daemon off;"]);
-        let cases: [(&str, Vec<String>, Vec<String>, Option<Vec<String>>); 4] = [
+        let cases: [ArgvCase; 4] = [
             (
                 "image defaults",
                 vec![],

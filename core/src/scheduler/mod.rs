@@ -66,12 +66,16 @@ pub struct Scheduler {
     seq: u64,
     next_start: usize,
     cycle_pending: bool,
-    flush_pending: bool,
+    /// When the planned flush of unschedulable pods runs.
+    flush_at: Option<Millis>,
     decisions: BTreeMap<ObjKey, Decision>,
     /// Attempts so far of pods moved back to the queue for a retry.
     pending_attempts: BTreeMap<ObjKey, u32>,
     /// Keep decisions (the UI wants them; benchmarks do not).
     pub keep_decisions: bool,
+    /// Pods placed on a node but waiting for their claims to be bound there
+    /// (VolumeBinding's PreBind), with their queue priority.
+    waiting_for_volumes: BTreeMap<ObjKey, (String, i64)>,
 }
 
 fn wants_scheduling(pod: &Pod) -> bool {
@@ -155,14 +159,31 @@ impl Scheduler {
             (
                 Object::PersistentVolumeClaim(_) | Object::PersistentVolume(_) | Object::Service(_),
                 _,
-            ) => self.kick(timers, now),
+            ) => {
+                if matches!(ev.object, Object::PersistentVolumeClaim(_)) {
+                    let waiting: Vec<(ObjKey, i64)> = self
+                        .waiting_for_volumes
+                        .iter()
+                        .filter(|(k, _)| !self.queued.contains_key(*k))
+                        .map(|(k, (_, prio))| (k.clone(), *prio))
+                        .collect();
+                    for (key, prio) in waiting {
+                        self.enqueue_with(key, prio, timers, now);
+                    }
+                }
+                self.kick(timers, now)
+            }
             _ => {}
         }
     }
 
     fn enqueue(&mut self, key: ObjKey, pod: &Pod, timers: &mut Timers, now: Millis) {
-        self.seq += 1;
         let prio = -i64::from(pod.spec.priority.unwrap_or(0));
+        self.enqueue_with(key, prio, timers, now);
+    }
+
+    fn enqueue_with(&mut self, key: ObjKey, prio: i64, timers: &mut Timers, now: Millis) {
+        self.seq += 1;
         self.active.insert((prio, self.seq, key.clone()));
         self.queued.insert(key, (prio, self.seq));
         if !self.cycle_pending {
@@ -176,6 +197,7 @@ impl Scheduler {
             self.active.remove(&(prio, seq, key.clone()));
         }
         self.unschedulable.remove(key);
+        self.waiting_for_volumes.remove(key);
     }
 
     /// A cluster change: unschedulable pods may fit now.
@@ -186,9 +208,12 @@ impl Scheduler {
         for w in self.unschedulable.values_mut() {
             w.kicked = true;
         }
-        if !self.flush_pending {
-            self.flush_pending = true;
-            timers.at(now + REACTION, Task::Scheduler(SchedTask::Flush));
+        // An earlier flush than the one planned (which may be minutes away,
+        // for pods that nothing had kicked yet).
+        let at = now + REACTION;
+        if self.flush_at.is_none_or(|t| t > at) {
+            self.flush_at = Some(at);
+            timers.at(at, Task::Scheduler(SchedTask::Flush));
         }
     }
 
@@ -204,8 +229,12 @@ impl Scheduler {
                 self.plan_flush(api.now(), timers);
             }
             SchedTask::Flush => {
-                self.flush_pending = false;
                 let now = api.now();
+                // A timer superseded by an earlier flush.
+                if self.flush_at != Some(now) {
+                    return;
+                }
+                self.flush_at = None;
                 let due: Vec<ObjKey> = self
                     .unschedulable
                     .iter()
@@ -234,7 +263,7 @@ impl Scheduler {
 
     /// Keeps one flush timer for the earliest retry due.
     fn plan_flush(&mut self, now: Millis, timers: &mut Timers) {
-        if self.flush_pending {
+        if self.flush_at.is_some() {
             return;
         }
         let next = self
@@ -249,8 +278,9 @@ impl Scheduler {
             })
             .min();
         if let Some(t) = next {
-            self.flush_pending = true;
-            timers.at(t.max(now + 1), Task::Scheduler(SchedTask::Flush));
+            let at = t.max(now + 1);
+            self.flush_at = Some(at);
+            timers.at(at, Task::Scheduler(SchedTask::Flush));
         }
     }
 
@@ -262,6 +292,20 @@ impl Scheduler {
             return;
         }
         let now = api.now();
+        if let Some((node, _)) = self.waiting_for_volumes.get(key).cloned() {
+            match volume_prefilter(&pod, api) {
+                Ok(v) if v.delayed.is_empty() => {
+                    self.waiting_for_volumes.remove(key);
+                    self.bind(&pod, &node, api);
+                    return;
+                }
+                Ok(_) => return,
+                // A claim went away meanwhile: schedule afresh, which reports it.
+                Err(_) => {
+                    self.waiting_for_volumes.remove(key);
+                }
+            }
+        }
         if !pod.spec.scheduling_gates.is_empty() {
             set_scheduled_condition(
                 api,
@@ -324,12 +368,15 @@ impl Scheduler {
                 Vec::new(),
             );
         }
-        if let Err(msg) = volume_prefilter(pod, api) {
-            let message = format!(
-                "0/{total} nodes are available: {msg}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.."
-            );
-            return (Err(message), Vec::new());
-        }
+        let volumes = match volume_prefilter(pod, api) {
+            Ok(v) => v,
+            Err(msg) => {
+                let message = format!(
+                    "0/{total} nodes are available: {msg}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.."
+                );
+                return (Err(message), Vec::new());
+            }
+        };
         let want = feasible_to_find(total);
         let mut verdicts = Vec::new();
         let mut feasible: Vec<&cache::NodeInfo> = Vec::new();
@@ -355,6 +402,7 @@ impl Scheduler {
                 continue;
             };
             let result = plugins::filter(pod, info, &self.cache)
+                .and_then(|()| volumes.filter(&info.node))
                 .and_then(|()| plugins::spread_filter(pod, info, &hard_counts));
             match result {
                 Ok(()) => feasible.push(info),
@@ -402,6 +450,25 @@ impl Scheduler {
     }
 
     fn bind(&mut self, pod: &Rc<Pod>, node: &str, api: &mut ApiServer) {
+        // Claims that wait for their first consumer learn the chosen node;
+        // the pod is bound once the volumes are (VolumeBinding PreBind).
+        if let Ok(v) = volume_prefilter(pod, api) {
+            if !v.delayed.is_empty() {
+                for claim in &v.delayed {
+                    if claim.metadata.annotation(SELECTED_NODE) != Some(node) {
+                        let mut c = (**claim).clone();
+                        c.metadata
+                            .annotations
+                            .insert(SELECTED_NODE.to_string(), node.to_string());
+                        let _ = api.update(c, &crate::apiserver::WriteOptions::default());
+                    }
+                }
+                let prio = -i64::from(pod.spec.priority.unwrap_or(0));
+                self.waiting_for_volumes
+                    .insert(ObjKey::of(&pod.metadata), (node.to_string(), prio));
+                return;
+            }
+        }
         let mut p = (**pod).clone();
         p.spec.node_name = node.to_string();
         upsert_condition(&mut p, "PodScheduled", "True", "", "", api);
@@ -476,10 +543,44 @@ fn fit_error(total: usize, verdicts: &[NodeVerdict]) -> String {
     )
 }
 
-/// The VolumeBinding plugin's PreFilter: claims must exist, and claims
-/// without a volume must wait for one.
-fn volume_prefilter(pod: &Pod, api: &ApiServer) -> Result<(), String> {
-    use crate::api::corev1::PersistentVolumeClaim;
+/// The node a claim that waits for its first consumer is to be bound on.
+const SELECTED_NODE: &str = "volume.kubernetes.io/selected-node";
+
+/// What the VolumeBinding plugin learned about a pod's claims.
+#[derive(Default)]
+struct VolumeCheck {
+    /// Unbound claims whose class binds on first consumer.
+    delayed: Vec<Rc<crate::api::corev1::PersistentVolumeClaim>>,
+    /// Node constraints of the volumes already bound.
+    node_affinity: Vec<crate::api::corev1::NodeSelector>,
+}
+
+impl VolumeCheck {
+    /// The VolumeBinding filter: bound volumes must be reachable from the node.
+    fn filter(&self, node: &Node) -> Result<(), plugins::Rejection> {
+        let fits = self.node_affinity.iter().all(|sel| {
+            sel.node_selector_terms
+                .iter()
+                .any(|t| plugins::term_matches(t, node))
+        });
+        if fits {
+            Ok(())
+        } else {
+            Err(plugins::Rejection {
+                plugin: "VolumeBinding",
+                reasons: vec!["node(s) had volume node affinity conflict".to_string()],
+                unresolvable: true,
+            })
+        }
+    }
+}
+
+/// The VolumeBinding plugin's PreFilter: claims must exist; unbound claims
+/// must wait for their first consumer, or for a volume.
+fn volume_prefilter(pod: &Pod, api: &ApiServer) -> Result<VolumeCheck, String> {
+    use crate::api::corev1::{PersistentVolume, PersistentVolumeClaim};
+    use crate::api::storagev1::StorageClass;
+    let mut check = VolumeCheck::default();
     for v in &pod.spec.volumes {
         let Some(src) = &v.persistent_volume_claim else {
             continue;
@@ -500,13 +601,32 @@ fn volume_prefilter(pod: &Pod, api: &ApiServer) -> Result<(), String> {
                     src.claim_name
                 ))
             }
-            Some(c) if c.spec.volume_name.is_empty() => {
-                return Err("pod has unbound immediate PersistentVolumeClaims".to_string())
+            Some(c) if c.spec.volume_name.is_empty() || c.status.phase != "Bound" => {
+                let class = c.spec.storage_class_name.as_deref().unwrap_or("");
+                let delayed = c.spec.volume_name.is_empty()
+                    && !class.is_empty()
+                    && api
+                        .store
+                        .get::<StorageClass>("", class)
+                        .is_some_and(|sc| sc.waits_for_first_consumer());
+                if !delayed {
+                    return Err("pod has unbound immediate PersistentVolumeClaims".to_string());
+                }
+                check.delayed.push(c.clone());
             }
-            Some(_) => {}
+            Some(c) => {
+                if let Some(sel) = api
+                    .store
+                    .get::<PersistentVolume>("", &c.spec.volume_name)
+                    .and_then(|pv| pv.spec.node_affinity.as_ref())
+                    .and_then(|a| a.required.clone())
+                {
+                    check.node_affinity.push(sel);
+                }
+            }
         }
     }
-    Ok(())
+    Ok(check)
 }
 
 /// Sets a pod condition, keeping its transition time when the status stays.

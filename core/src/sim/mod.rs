@@ -63,6 +63,9 @@ pub struct Cluster {
     /// Simulated time at which the session started (after warm-up).
     start: Millis,
     tasks_run: u64,
+    /// Open watches (`kubectl get -w`): the events each has not read yet.
+    watches: BTreeMap<u64, Vec<WatchEvent>>,
+    next_watch: u64,
 }
 
 impl Cluster {
@@ -82,6 +85,8 @@ impl Cluster {
             stopped: BTreeMap::new(),
             start: 0,
             tasks_run: 0,
+            watches: BTreeMap::new(),
+            next_watch: 0,
         };
         c.bootstrap();
         c.advance_to(WARM_UP);
@@ -102,6 +107,7 @@ impl Cluster {
             crate::api::resource::Resource::set_defaults(&mut obj);
             let _ = self.api.create(obj, &WriteOptions::default());
         }
+        controllers::volume::create_default_storage_class(&mut self.api);
         controllers::endpoints::bootstrap_services(&mut self.api);
         for (i, node) in self.config.nodes().into_iter().enumerate() {
             let name = node.name.clone();
@@ -262,7 +268,31 @@ impl Cluster {
         }
     }
 
+    /// Opens a watch on every change from now on (`kubectl get -w`).
+    pub fn watch_open(&mut self) -> u64 {
+        self.dispatch();
+        self.next_watch += 1;
+        self.watches.insert(self.next_watch, Vec::new());
+        self.next_watch
+    }
+
+    /// The changes a watch has not read yet, oldest first.
+    pub fn watch_take(&mut self, id: u64) -> Vec<WatchEvent> {
+        self.dispatch();
+        self.watches
+            .get_mut(&id)
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    pub fn watch_close(&mut self, id: u64) {
+        self.watches.remove(&id);
+    }
+
     fn deliver(&mut self, ev: &WatchEvent, now: Millis) {
+        for w in self.watches.values_mut() {
+            w.push(ev.clone());
+        }
         self.network.on_event(ev);
         self.scheduler.on_event(ev, &mut self.timers, now);
         self.controllers.on_event(ev, &mut self.timers, now);
@@ -440,6 +470,30 @@ impl Cluster {
             return Err(crate::userland::SpawnError::NotFound(String::new()));
         };
         let handle = k.exec(uid, container, argv, opts, now)?;
+        self.poke_pod(node, uid);
+        Ok(handle)
+    }
+
+    /// Whether a process exec'd in a container (and its children) waits for
+    /// input, so an interactive `kubectl exec` should wait for the user.
+    pub fn exec_waits_for_input(
+        &mut self,
+        node: &str,
+        uid: &str,
+        container: &str,
+        pid: crate::userland::Pid,
+    ) -> bool {
+        self.kubelets
+            .get_mut(node)
+            .and_then(|k| k.machine_mut(uid, container))
+            .is_none_or(|m| m.waits_for_input(pid))
+    }
+
+    /// Lets a pod's containers react to input written to them.
+    pub fn poke_pod(&mut self, node: &str, uid: &str) {
+        let Some(k) = self.kubelets.get_mut(node) else {
+            return;
+        };
         let mut cx = Cx {
             api: &mut self.api,
             timers: &mut self.timers,
@@ -449,7 +503,6 @@ impl Cluster {
         };
         k.poke(uid, &mut cx);
         self.dispatch();
-        Ok(handle)
     }
 
     /// The exit status of an exec'd process once it ended; a container

@@ -229,11 +229,10 @@ enum GoVal {
     Bool(bool),
     Int(i64),
     Uint(u64),
-    BigInt(String),
     Float(f64),
     Str(String),
     Seq(Vec<GoNode>),
-    Map(Vec<(GoNode, GoNode)>),
+    Map(GoMap),
 }
 
 #[derive(Clone, Debug)]
@@ -251,15 +250,36 @@ fn same_key(a: &GoVal, b: &GoVal) -> bool {
         (GoVal::Uint(x), GoVal::Uint(y)) => x == y,
         (GoVal::Float(x), GoVal::Float(y)) => x == y,
         (GoVal::Str(x), GoVal::Str(y)) => x == y,
-        // Big integers are pointers in Go: never equal.
         _ => false,
     }
 }
 
-fn map_set(map: &mut Vec<(GoNode, GoNode)>, key: GoNode, value: GoNode) {
-    match map.iter_mut().find(|(k, _)| same_key(&k.val, &key.val)) {
-        Some(entry) => *entry = (key, value),
-        None => map.push((key, value)),
+/// A Go `map[interface{}]interface{}` that remembers insertion order.
+#[derive(Clone, Debug, Default)]
+struct GoMap {
+    entries: Vec<(GoNode, GoNode)>,
+    /// Where each string key is, so large maps stay fast to fill.
+    strings: BTreeMap<String, usize>,
+}
+
+impl GoMap {
+    fn set(&mut self, key: GoNode, value: GoNode) {
+        let found = match &key.val {
+            GoVal::Str(s) => self.strings.get(s).copied(),
+            other => self
+                .entries
+                .iter()
+                .position(|(k, _)| same_key(&k.val, other)),
+        };
+        match found {
+            Some(i) => self.entries[i] = (key, value),
+            None => {
+                if let GoVal::Str(s) = &key.val {
+                    self.strings.insert(s.clone(), self.entries.len());
+                }
+                self.entries.push((key, value));
+            }
+        }
     }
 }
 
@@ -328,7 +348,7 @@ impl Decoder<'_> {
                 GoVal::Seq(items)
             }
             RawKind::Map => {
-                let mut map = Vec::new();
+                let mut map = GoMap::default();
                 self.mapping_into(id, &mut map, depth)?;
                 GoVal::Map(map)
             }
@@ -336,12 +356,7 @@ impl Decoder<'_> {
         Ok(GoNode { mark, val })
     }
 
-    fn mapping_into(
-        &mut self,
-        id: usize,
-        out: &mut Vec<(GoNode, GoNode)>,
-        depth: usize,
-    ) -> Result<(), DocError> {
+    fn mapping_into(&mut self, id: usize, out: &mut GoMap, depth: usize) -> Result<(), DocError> {
         let node = &self.nodes[id];
         for pair in node.children.chunks(2) {
             let [k, v] = pair else { continue };
@@ -357,7 +372,7 @@ impl Decoder<'_> {
                 );
             }
             let value = self.unmarshal(*v, depth + 1)?;
-            map_set(out, key, value);
+            out.set(key, value);
         }
         Ok(())
     }
@@ -375,12 +390,7 @@ impl Decoder<'_> {
         }
     }
 
-    fn merge(
-        &mut self,
-        id: usize,
-        out: &mut Vec<(GoNode, GoNode)>,
-        depth: usize,
-    ) -> Result<(), DocError> {
+    fn merge(&mut self, id: usize, out: &mut GoMap, depth: usize) -> Result<(), DocError> {
         let node = &self.nodes[id];
         let want_map = || {
             fail(
@@ -410,12 +420,7 @@ impl Decoder<'_> {
     }
 
     /// Decodes a mapping (or an alias of one) into an existing map.
-    fn unmarshal_into(
-        &mut self,
-        id: usize,
-        out: &mut Vec<(GoNode, GoNode)>,
-        depth: usize,
-    ) -> Result<(), DocError> {
+    fn unmarshal_into(&mut self, id: usize, out: &mut GoMap, depth: usize) -> Result<(), DocError> {
         let node = &self.nodes[id];
         self.count(node.mark)?;
         match &node.kind {
@@ -459,7 +464,6 @@ fn scalar(node: &Raw) -> Result<GoVal, DocError> {
         Scalar::Bool(b) => GoVal::Bool(b),
         Scalar::Int(i) => GoVal::Int(i),
         Scalar::Uint(u) => GoVal::Uint(u),
-        Scalar::BigInt(s) => GoVal::BigInt(s),
         Scalar::Float(f) => GoVal::Float(f),
         Scalar::Str(s) => GoVal::Str(s),
     })
@@ -530,21 +534,47 @@ fn sharp_v(v: &GoVal, inner: bool) -> String {
         GoVal::Bool(b) => b.to_string(),
         GoVal::Int(i) => i.to_string(),
         GoVal::Uint(u) => format!("0x{u:x}"),
-        GoVal::BigInt(s) => s.clone(),
         GoVal::Float(f) => format_float_g(*f, false),
         GoVal::Str(s) => quote(s),
         GoVal::Seq(items) => {
             let parts: Vec<String> = items.iter().map(|i| sharp_v(&i.val, true)).collect();
             format!("[]interface {{}}{{{}}}", parts.join(", "))
         }
-        GoVal::Map(entries) => {
-            let mut parts: Vec<String> = entries
+        GoVal::Map(map) => {
+            // fmt prints map keys sorted: nil first, then grouped by type,
+            // then by value.
+            let mut entries: Vec<&(GoNode, GoNode)> = map.entries.iter().collect();
+            entries.sort_by(|(a, _), (b, _)| compare_keys(&a.val, &b.val));
+            let parts: Vec<String> = entries
                 .iter()
                 .map(|(k, v)| format!("{}:{}", sharp_v(&k.val, true), sharp_v(&v.val, true)))
                 .collect();
-            parts.sort();
             format!("map[interface {{}}]interface {{}}{{{}}}", parts.join(", "))
         }
+    }
+}
+
+/// The order Go's `fmt` prints `interface{}` map keys in. Types are ordered
+/// by their address in the binary; strings before ints is what kubectl
+/// shows, the rest is a guess.
+fn compare_keys(a: &GoVal, b: &GoVal) -> std::cmp::Ordering {
+    let rank = |v: &GoVal| match v {
+        GoVal::Nil => 0,
+        GoVal::Str(_) => 1,
+        GoVal::Int(_) => 2,
+        GoVal::Uint(_) => 3,
+        GoVal::Float(_) => 4,
+        GoVal::Bool(_) => 5,
+        GoVal::Seq(_) => 6,
+        GoVal::Map(_) => 7,
+    };
+    match (a, b) {
+        (GoVal::Str(x), GoVal::Str(y)) => x.cmp(y),
+        (GoVal::Int(x), GoVal::Int(y)) => x.cmp(y),
+        (GoVal::Uint(x), GoVal::Uint(y)) => x.cmp(y),
+        (GoVal::Float(x), GoVal::Float(y)) => x.total_cmp(y),
+        (GoVal::Bool(x), GoVal::Bool(y)) => x.cmp(y),
+        _ => rank(a).cmp(&rank(b)),
     }
 }
 
@@ -573,7 +603,6 @@ fn key_string(key: &GoNode, value: &GoNode) -> Result<String, DocError> {
         GoVal::Bool(b) => Ok(b.to_string()),
         GoVal::Nil => unsupported("%!s(<nil>)"),
         GoVal::Uint(_) => unsupported("uint64"),
-        GoVal::BigInt(_) => unsupported("*big.Int"),
         GoVal::Seq(_) => unsupported("[]interface {}"),
         GoVal::Map(_) => unsupported("map[interface {}]interface {}"),
     }
@@ -587,7 +616,6 @@ fn convert(n: GoNode, line_offset: usize) -> Result<Node, DocError> {
         GoVal::Int(i) => NodeKind::Int(i),
         // Beyond int64, kubectl reads the JSON number back as a float64.
         GoVal::Uint(u) => NodeKind::Float(u as f64),
-        GoVal::BigInt(s) => NodeKind::Float(big_int_value(&s)),
         GoVal::Float(f) if !f.is_finite() => NodeKind::Float(f),
         GoVal::Float(f) => match json_round_trip(f) {
             JsonNumber::Int(i) => NodeKind::Int(i),
@@ -600,9 +628,10 @@ fn convert(n: GoNode, line_offset: usize) -> Result<Node, DocError> {
                 .map(|i| convert(i, line_offset))
                 .collect::<Result<_, _>>()?,
         ),
-        GoVal::Map(entries) => {
-            let mut out: Vec<(Key, Node)> = Vec::with_capacity(entries.len());
-            for (k, v) in entries {
+        GoVal::Map(map) => {
+            let mut out: Vec<(Key, Node)> = Vec::with_capacity(map.entries.len());
+            let mut index: BTreeMap<String, usize> = BTreeMap::new();
+            for (k, v) in map.entries {
                 let name = key_string(&k, &v)?;
                 let key = Key {
                     name,
@@ -611,47 +640,18 @@ fn convert(n: GoNode, line_offset: usize) -> Result<Node, DocError> {
                 let value = convert(v, line_offset)?;
                 // Keys that differ in YAML may collide as strings; the
                 // later one wins, as it would when written to JSON.
-                match out
-                    .iter_mut()
-                    .find(|(existing, _)| existing.name == key.name)
-                {
-                    Some(entry) => *entry = (key, value),
-                    None => out.push((key, value)),
+                match index.get(&key.name) {
+                    Some(&i) => out[i] = (key, value),
+                    None => {
+                        index.insert(key.name.clone(), out.len());
+                        out.push((key, value));
+                    }
                 }
             }
             NodeKind::Map(out)
         }
     };
     Ok(Node::new(span, kind))
-}
-
-/// The value of an integer literal too large for 64 bits.
-fn big_int_value(s: &str) -> f64 {
-    let (neg, s) = match s.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, s.strip_prefix('+').unwrap_or(s)),
-    };
-    let (radix, digits) = match s.get(..2).map(str::to_ascii_lowercase).as_deref() {
-        Some("0x") => (16.0, &s[2..]),
-        Some("0o") => (8.0, &s[2..]),
-        Some("0b") => (2.0, &s[2..]),
-        _ if s.starts_with('0') && s.len() > 1 => (8.0, &s[1..]),
-        _ => (10.0, s),
-    };
-    let v = if radix == 10.0 {
-        digits.parse::<f64>().unwrap_or(f64::MAX)
-    } else {
-        digits
-            .chars()
-            .filter_map(|c| c.to_digit(radix as u32))
-            .fold(0.0, |acc, d| acc * radix + f64::from(d))
-    };
-    let v = if v.is_finite() { v } else { f64::MAX };
-    if neg {
-        -v
-    } else {
-        v
-    }
 }
 
 /// `json.Marshal` refuses NaN and infinities; it meets values in sorted key

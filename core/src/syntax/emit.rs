@@ -5,11 +5,16 @@
 //! literals for multi-line strings, and folding of long lines at 80
 //! columns. The emitter state (indent stack, column, whitespace and
 //! indentation flags) is kept as in the original so spacing comes out the
-//! same.
+//! same. Everything is in block style: the only flow collections go-yaml
+//! writes for such values are the empty `[]` and `{}`.
 
+use std::borrow::Cow;
+
+use super::decode::parse_document;
 use super::gostr::{format_float_g, json_float_text};
+use super::node::NodeKind;
 use super::resolve::{is_base60_float, resolve, STR_TAG};
-use crate::value::Value;
+use crate::value::{write_json_string, Value};
 
 const BEST_INDENT: isize = 2;
 const BEST_WIDTH: usize = 80;
@@ -33,7 +38,6 @@ struct Ctx {
 /// What the emitter learns about a scalar before choosing its style.
 struct Analysis {
     multiline: bool,
-    flow_plain_allowed: bool,
     block_plain_allowed: bool,
     single_quoted_allowed: bool,
     block_allowed: bool,
@@ -46,7 +50,6 @@ struct Emitter {
     column: usize,
     whitespace: bool,
     indention: bool,
-    flow_level: usize,
     ctx: Ctx,
 }
 
@@ -58,7 +61,6 @@ pub(crate) fn to_yaml(v: &Value) -> String {
         column: 0,
         whitespace: true,
         indention: true,
-        flow_level: 0,
         ctx: Ctx::default(),
     };
     e.node(v, Ctx::default());
@@ -85,14 +87,12 @@ fn analyze(v: &[char]) -> Analysis {
     if v.is_empty() {
         return Analysis {
             multiline: false,
-            flow_plain_allowed: false,
             block_plain_allowed: true,
             single_quoted_allowed: true,
             block_allowed: false,
         };
     }
     let mut block_indicators = false;
-    let mut flow_indicators = false;
     let mut line_breaks = false;
     let mut special_characters = false;
     let mut leading_space = false;
@@ -107,7 +107,6 @@ fn analyze(v: &[char]) -> Analysis {
 
     if v.starts_with(&['-', '-', '-']) || v.starts_with(&['.', '.', '.']) {
         block_indicators = true;
-        flow_indicators = true;
     }
     let n = v.len();
     for (i, &c) in v.iter().enumerate() {
@@ -116,32 +115,18 @@ fn analyze(v: &[char]) -> Analysis {
             match c {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
                 | '%' | '@' | '`' => {
-                    flow_indicators = true;
                     block_indicators = true;
                 }
-                '?' | ':' => {
-                    flow_indicators = true;
-                    if followed_by_whitespace {
-                        block_indicators = true;
-                    }
-                }
+                '?' | ':' if followed_by_whitespace => block_indicators = true,
                 '-' if followed_by_whitespace => {
-                    flow_indicators = true;
                     block_indicators = true;
                 }
                 _ => {}
             }
         } else {
             match c {
-                ',' | '?' | '[' | ']' | '{' | '}' => flow_indicators = true,
-                ':' => {
-                    flow_indicators = true;
-                    if followed_by_whitespace {
-                        block_indicators = true;
-                    }
-                }
+                ':' if followed_by_whitespace => block_indicators = true,
                 '#' if preceded_by_whitespace => {
-                    flow_indicators = true;
                     block_indicators = true;
                 }
                 _ => {}
@@ -172,35 +157,27 @@ fn analyze(v: &[char]) -> Analysis {
 
     let mut a = Analysis {
         multiline: line_breaks,
-        flow_plain_allowed: true,
         block_plain_allowed: true,
         single_quoted_allowed: true,
         block_allowed: true,
     };
     if leading_space || leading_break || trailing_space || trailing_break {
-        a.flow_plain_allowed = false;
         a.block_plain_allowed = false;
     }
     if trailing_space {
         a.block_allowed = false;
     }
     if break_space {
-        a.flow_plain_allowed = false;
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
     }
     if space_break || special_characters {
-        a.flow_plain_allowed = false;
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
         a.block_allowed = false;
     }
     if line_breaks {
-        a.flow_plain_allowed = false;
         a.block_plain_allowed = false;
-    }
-    if flow_indicators {
-        a.flow_plain_allowed = false;
     }
     if block_indicators {
         a.block_plain_allowed = false;
@@ -218,6 +195,24 @@ fn string_style(s: &str) -> Style {
         Style::Plain
     } else {
         Style::DoubleQuoted
+    }
+}
+
+/// A string as go-yaml reads it back from the JSON text kubectl writes
+/// first. JSON leaves U+0085 (NEL) unescaped, and inside a double-quoted
+/// YAML scalar it is a line break, which gets folded.
+fn reread(s: &str) -> Cow<'_, str> {
+    if !s.contains('\u{85}') {
+        return Cow::Borrowed(s);
+    }
+    let mut json = String::new();
+    write_json_string(&mut json, s);
+    match parse_document(&json, 0) {
+        Ok(node) => match node.kind {
+            NodeKind::Str(read) => Cow::Owned(read),
+            _ => Cow::Borrowed(s),
+        },
+        Err(_) => Cow::Borrowed(s),
     }
 }
 
@@ -298,45 +293,39 @@ fn key_less(a: &str, b: &str) -> bool {
     ar.len() < br.len()
 }
 
-/// Sorts with `key_less`. The order is not always transitive, so this
-/// must not be a std sort (which may panic on such orders); small maps use
-/// Go's insertion sort and give Go's exact result.
-fn sort_keys(keys: &mut [&String]) {
-    if keys.len() <= 12 {
-        for i in 1..keys.len() {
-            let mut j = i;
-            while j > 0 && key_less(keys[j], keys[j - 1]) {
-                keys.swap(j, j - 1);
-                j -= 1;
-            }
-        }
-        return;
-    }
-    merge_sort(keys);
+/// Orders `keys` with `key_less`, returning their indices. `key_less` is
+/// not transitive for some key sets (`2` < `10` < `1a` < `2`); kubectl's own
+/// order then varies from run to run (it sorts Go's randomly ordered map
+/// keys), so any fixed order will do, but it must come from a sort that
+/// cannot panic on such orders, which std's sorts may.
+fn sorted_indices(keys: &[Cow<'_, str>]) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..keys.len()).collect();
+    merge_sort(&mut idx, &|a, b| key_less(&keys[a], &keys[b]));
+    idx
 }
 
-fn merge_sort(keys: &mut [&String]) {
-    let n = keys.len();
+fn merge_sort(idx: &mut [usize], less: &dyn Fn(usize, usize) -> bool) {
+    let n = idx.len();
     if n <= 1 {
         return;
     }
     let mid = n / 2;
-    merge_sort(&mut keys[..mid]);
-    merge_sort(&mut keys[mid..]);
+    merge_sort(&mut idx[..mid], less);
+    merge_sort(&mut idx[mid..], less);
     let mut merged = Vec::with_capacity(n);
     let (mut i, mut j) = (0, mid);
     while i < mid && j < n {
-        if key_less(keys[j], keys[i]) {
-            merged.push(keys[j]);
+        if less(idx[j], idx[i]) {
+            merged.push(idx[j]);
             j += 1;
         } else {
-            merged.push(keys[i]);
+            merged.push(idx[i]);
             i += 1;
         }
     }
-    merged.extend_from_slice(&keys[i..mid]);
-    merged.extend_from_slice(&keys[j..n]);
-    keys.copy_from_slice(&merged);
+    merged.extend_from_slice(&idx[i..mid]);
+    merged.extend_from_slice(&idx[j..n]);
+    idx.copy_from_slice(&merged);
 }
 
 impl Emitter {
@@ -408,7 +397,10 @@ impl Emitter {
             Value::Bool(b) => self.scalar(if *b { "true" } else { "false" }, Style::Plain),
             Value::Int(i) => self.scalar(&i.to_string(), Style::Plain),
             Value::Float(f) => self.scalar(&float_text(*f), Style::Plain),
-            Value::String(s) => self.scalar(s, string_style(s)),
+            Value::String(s) => {
+                let s = reread(s);
+                self.scalar(&s, string_style(&s));
+            }
             Value::Array(items) if items.is_empty() => self.empty_flow("[", "]"),
             Value::Object(map) if map.is_empty() => self.empty_flow("{", "}"),
             Value::Array(items) => {
@@ -422,10 +414,13 @@ impl Emitter {
                 self.pop_indent();
             }
             Value::Object(map) => {
-                let mut keys: Vec<&String> = map.keys().collect();
-                sort_keys(&mut keys);
+                // go-yaml sorts the keys it read back from the JSON text.
+                let keys: Vec<Cow<'_, str>> = map.keys().map(|k| reread(k)).collect();
+                let values: Vec<&Value> = map.values().collect();
                 self.increase_indent(false, false);
-                for key in keys {
+                for i in sorted_indices(&keys) {
+                    let key = keys[i].as_ref();
+                    let value = values[i];
                     self.write_indent();
                     let chars: Vec<char> = key.chars().collect();
                     let simple = !analyze(&chars).multiline && key.len() <= MAX_SIMPLE_KEY_LEN;
@@ -446,9 +441,7 @@ impl Emitter {
                         mapping: true,
                         simple_key: false,
                     };
-                    if let Some(value) = map.get(key) {
-                        self.node(value, value_ctx);
-                    }
+                    self.node(value, value_ctx);
                 }
                 self.pop_indent();
             }
@@ -489,21 +482,17 @@ impl Emitter {
             style = Style::DoubleQuoted;
         }
         if style == Style::Plain {
-            if (self.flow_level > 0 && !a.flow_plain_allowed)
-                || (self.flow_level == 0 && !a.block_plain_allowed)
-            {
+            if !a.block_plain_allowed {
                 style = Style::SingleQuoted;
             }
-            if v.is_empty() && (self.flow_level > 0 || self.ctx.simple_key) {
+            if v.is_empty() && self.ctx.simple_key {
                 style = Style::SingleQuoted;
             }
         }
         if style == Style::SingleQuoted && !a.single_quoted_allowed {
             style = Style::DoubleQuoted;
         }
-        if style == Style::Literal
-            && (!a.block_allowed || self.flow_level > 0 || self.ctx.simple_key)
-        {
+        if style == Style::Literal && (!a.block_allowed || self.ctx.simple_key) {
             style = Style::DoubleQuoted;
         }
         style

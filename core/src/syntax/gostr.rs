@@ -339,14 +339,43 @@ fn push_quoted_char(out: &mut String, c: char, quote: char) {
     }
 }
 
-/// An approximation of Go's `unicode.IsPrint` that is exact for ASCII and
-/// Latin-1.
+/// Go's `unicode.IsPrint`: letters, marks, numbers, punctuation, symbols
+/// and the ASCII space. Exact except for unassigned code points, which Rust
+/// cannot tell apart.
 fn is_go_printable(c: char) -> bool {
-    match c as u32 {
-        0x20..=0x7e => true,
-        0x80..=0xa0 | 0xad => false,
-        _ => !(c.is_control() || c.is_whitespace() || c == '\u{feff}'),
+    if c == ' ' {
+        return true;
     }
+    if c.is_control() || c.is_whitespace() {
+        return false;
+    }
+    let u = c as u32;
+    let private_use = matches!(u, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD);
+    let noncharacter = matches!(u, 0xFDD0..=0xFDEF) || u & 0xFFFE == 0xFFFE;
+    let format = matches!(
+        u,
+        0xAD | 0x600..=0x605
+            | 0x61C
+            | 0x6DD
+            | 0x70F
+            | 0x890..=0x891
+            | 0x8E2
+            | 0x180E
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x2064
+            | 0x2066..=0x206F
+            | 0xFEFF
+            | 0xFFF9..=0xFFFB
+            | 0x110BD
+            | 0x110CD
+            | 0x13430..=0x1343F
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0001
+            | 0xE0020..=0xE007F
+    );
+    !(private_use || noncharacter || format)
 }
 
 /// How Go's JSON scanner names an offending byte in its messages: the byte
@@ -468,6 +497,7 @@ mod tests {
     #[test]
     fn quoting_matches_go() {
         assert_eq!(quote("a\"b\\c\n\u{1}é"), "\"a\\\"b\\\\c\\n\\x01é\"");
+        assert_eq!(quote("\u{eeff}\u{200b}日"), "\"\\ueeff\\u200b日\"");
         assert_eq!(json_quote_byte(b'}'), "'}'");
         assert_eq!(json_quote_byte(b'\''), "'\\''");
         assert_eq!(json_quote_byte(b'"'), "'\"'");

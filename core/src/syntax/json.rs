@@ -4,7 +4,9 @@
 //! two ways kubectl reads JSON: a stream of values (`kubectl apply -f`) and
 //! one value (`kubectl patch -p`).
 
-use super::gostr::json_quote_byte;
+use std::collections::BTreeMap;
+
+use super::gostr::{json_quote_byte, json_round_trip, JsonNumber};
 use super::node::{Key, Node, NodeKind, Span};
 use super::scanner::MAX_DEPTH;
 
@@ -111,6 +113,7 @@ impl<'a> Reader<'a> {
         self.bump();
         self.skip_space();
         let mut entries: Vec<(Key, Node)> = Vec::new();
+        let mut index: BTreeMap<String, usize> = BTreeMap::new();
         if self.peek() == Some(b'}') {
             self.bump();
             return Ok(NodeKind::Map(entries));
@@ -132,9 +135,12 @@ impl<'a> Reader<'a> {
                 span: key_span,
             };
             // Decoding into a map: a repeated key overwrites the earlier one.
-            match entries.iter_mut().find(|(k, _)| k.name == key.name) {
-                Some(entry) => *entry = (key, value),
-                None => entries.push((key, value)),
+            match index.get(&key.name) {
+                Some(&i) => entries[i] = (key, value),
+                None => {
+                    index.insert(key.name.clone(), entries.len());
+                    entries.push((key, value));
+                }
             }
             self.skip_space();
             match self.peek() {
@@ -229,14 +235,18 @@ impl<'a> Reader<'a> {
             self.digits();
         }
         let text = std::str::from_utf8(&self.b[start..self.i]).unwrap_or("0");
-        // kubectl keeps whole numbers as int64 when they fit, else float64.
+        // kubectl keeps whole numbers as int64 when they fit, else float64,
+        // and marshals that again before sending it: `1e3` arrives as 1000.
         if integer {
             if let Ok(i) = text.parse::<i64>() {
                 return Ok(NodeKind::Int(i));
             }
         }
         match text.parse::<f64>() {
-            Ok(f) if f.is_finite() => Ok(NodeKind::Float(f)),
+            Ok(f) if f.is_finite() => Ok(match json_round_trip(f) {
+                JsonNumber::Int(i) => NodeKind::Int(i),
+                JsonNumber::Float(f) => NodeKind::Float(f),
+            }),
             _ => Err(JsonError::Range {
                 msg: format!("strconv.ParseFloat: parsing \"{text}\": value out of range"),
                 offset: start + 1,
@@ -474,20 +484,29 @@ mod tests {
 
     #[test]
     fn values_decode_like_kubectl_holds_them() {
-        let node = unmarshal(r#"{"i": 3, "f": 1.0, "e": 1e2, "big": 99999999999999999999, "s": "a\u00e9\ud83d\ude00\ud800x", "d": 1, "d": 2}"#)
-            .unwrap_or_else(|e| panic!("{e:?}"));
-        assert_eq!(node.get("i").map(|n| &n.kind), Some(&NodeKind::Int(3)));
-        assert_eq!(node.get("f").map(|n| &n.kind), Some(&NodeKind::Float(1.0)));
-        assert_eq!(
-            node.get("e").map(|n| &n.kind),
-            Some(&NodeKind::Float(100.0))
-        );
-        assert_eq!(
-            node.get("big").map(|n| &n.kind),
-            Some(&NodeKind::Float(1e20))
-        );
-        assert_eq!(node.get("s").and_then(Node::as_str), Some("aé😀\u{fffd}x"));
-        assert_eq!(node.get("d").map(|n| &n.kind), Some(&NodeKind::Int(2)));
+        let text = r#"{"i": 3, "f": 1.0, "e": 1e2, "x": 2.5, "big": 99999999999999999999,
+            "s": "a\u00e9\ud83d\ude00\ud800x", "d": 1, "d": 2}"#;
+        let node = unmarshal(text).unwrap_or_else(|e| panic!("{e:?}"));
+        let cases: &[(&str, &str, NodeKind)] = &[
+            ("an integer", "i", NodeKind::Int(3)),
+            (
+                "a whole float is sent on as an integer",
+                "f",
+                NodeKind::Int(1),
+            ),
+            ("so is a whole exponent form", "e", NodeKind::Int(100)),
+            ("a fraction stays a float", "x", NodeKind::Float(2.5)),
+            ("beyond int64 is a float", "big", NodeKind::Float(1e20)),
+            (
+                "escapes decode, pairing surrogates and replacing a lone one",
+                "s",
+                NodeKind::Str("aé😀\u{fffd}x".into()),
+            ),
+            ("a repeated key keeps the last value", "d", NodeKind::Int(2)),
+        ];
+        for (name, key, want) in cases {
+            assert_eq!(node.get(key).map(|n| &n.kind), Some(want), "{name}");
+        }
     }
 
     #[test]

@@ -8,6 +8,13 @@
 //! (line numbers included, counted as go-yaml counts them) and the absolute
 //! position in the input. Writing follows `kubectl -o yaml`: sorted keys and
 //! go-yaml's emitter rules for quoting, folding and block scalars.
+//!
+//! The behaviour is that of kubectl v1.31 and v1.32. Where they differ from
+//! YAML as people expect it, kubectl wins: `yes`, `on` and `y` are booleans,
+//! a repeated key silently replaces the earlier one, and a JSON-looking
+//! input that is not valid JSON is an error (v1.33 retries it as YAML).
+//! One limit is ours: nesting deeper than 256 levels is refused, where
+//! kubectl allows 10000.
 
 mod decode;
 mod emit;

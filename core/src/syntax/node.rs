@@ -42,8 +42,9 @@ pub enum NodeKind {
     Float(f64),
     Str(String),
     Seq(Vec<Node>),
-    /// Entries in source order. Duplicate keys are rejected by the parser,
-    /// so lookups may take the first match.
+    /// Entries in source order. Keys are unique: as in kubectl, a repeated
+    /// key replaces the earlier entry (keeping its place), so lookups may
+    /// take the first match.
     Map(Vec<(Key, Node)>),
 }
 

@@ -87,6 +87,14 @@ fn parser_error_context<T>(context_mark: Mark, problem: &str, problem_mark: Mark
     })
 }
 
+/// A collection left open at the end of the input: shown at its start.
+fn unclosed<T>(context_mark: Mark, problem: &str, problem_mark: Mark) -> Result<T> {
+    parser_error_context(context_mark, problem, problem_mark).map_err(|e| YamlError {
+        at: context_mark,
+        ..e
+    })
+}
+
 impl Parser {
     pub(crate) fn new(text: &str) -> Parser {
         Parser {
@@ -515,11 +523,12 @@ impl Parser {
                     (kind, start, _) = self.peek_kind()?;
                 } else {
                     let context = self.pop_mark();
-                    return parser_error_context(
-                        context,
-                        "did not find expected ',' or ']'",
-                        start,
-                    );
+                    let report = if kind == TokenKind::StreamEnd {
+                        unclosed
+                    } else {
+                        parser_error_context
+                    };
+                    return report(context, "did not find expected ',' or ']'", start);
                 }
             }
             if kind == TokenKind::Key {
@@ -598,11 +607,12 @@ impl Parser {
                     (kind, start, _) = self.peek_kind()?;
                 } else {
                     let context = self.pop_mark();
-                    return parser_error_context(
-                        context,
-                        "did not find expected ',' or '}'",
-                        start,
-                    );
+                    let report = if kind == TokenKind::StreamEnd {
+                        unclosed
+                    } else {
+                        parser_error_context
+                    };
+                    return report(context, "did not find expected ',' or '}'", start);
                 }
             }
             if kind == TokenKind::Key {

@@ -2,7 +2,7 @@
 //! plain scalars are booleans, nulls, numbers or timestamps. The decoder
 //! uses it to type values, the emitter to decide which strings need quotes.
 
-use super::gostr::{parse_float, parse_int_base0, parse_uint_base0, NumError};
+use super::gostr::{parse_float, parse_int_base0, parse_uint_base0};
 
 pub(crate) const STR_TAG: &str = "tag:yaml.org,2002:str";
 pub(crate) const BOOL_TAG: &str = "tag:yaml.org,2002:bool";
@@ -22,8 +22,6 @@ pub(crate) enum Scalar {
     Bool(bool),
     Int(i64),
     Uint(u64),
-    /// An integer beyond 64 bits (`*big.Int` in Go), as written.
-    BigInt(String),
     Float(f64),
     /// A string; also timestamps, which go-yaml keeps as their text.
     Str(String),
@@ -175,10 +173,9 @@ fn resolve_plain(tag: &str, input: &str) -> (&'static str, Scalar) {
             if let Ok(i) = parse_int_base0(&plain) {
                 return (INT_TAG, Scalar::Int(i));
             }
-            let uint_err = match parse_uint_base0(&plain) {
-                Ok(u) => return (INT_TAG, Scalar::Uint(u)),
-                Err(e) => e,
-            };
+            if let Ok(u) = parse_uint_base0(&plain) {
+                return (INT_TAG, Scalar::Uint(u));
+            }
             if yaml_style_float(&plain) {
                 if let Some(f) = parse_float(&plain) {
                     return (FLOAT_TAG, Scalar::Float(f));
@@ -196,26 +193,12 @@ fn resolve_plain(tag: &str, input: &str) -> (&'static str, Scalar) {
                     return (INT_TAG, Scalar::Int(i));
                 }
             }
-            if uint_err == NumError::Range && is_big_int(&plain) {
-                return (INT_TAG, Scalar::BigInt(plain));
-            }
+            // Integers beyond 64 bits in other bases stay text: the go-yaml
+            // fork in sigs.k8s.io/yaml v1.4.0 has no big integers.
         }
         _ => {}
     }
     (STR_TAG, Scalar::Str(input.to_string()))
-}
-
-/// Whether `big.Int.SetString(s, 0)` would accept `s`.
-fn is_big_int(s: &str) -> bool {
-    let s = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let (radix, digits) = match s.get(..2).map(str::to_ascii_lowercase).as_deref() {
-        Some("0x") => (16, &s[2..]),
-        Some("0o") => (8, &s[2..]),
-        Some("0b") => (2, &s[2..]),
-        _ if s.starts_with('0') && s.len() > 1 => (8, &s[1..]),
-        _ => (10, s),
-    };
-    !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix))
 }
 
 /// YAML 1.1 base-60 floats (`1:20`); go-yaml does not read them, but quotes
@@ -460,9 +443,14 @@ mod tests {
                 Scalar::Float(1e20),
             ),
             (
-                "hex beyond uint64 is a big int",
+                "hex beyond uint64 stays text",
                 "0x1FFFFFFFFFFFFFFFF",
-                Scalar::BigInt("0x1FFFFFFFFFFFFFFFF".into()),
+                Scalar::Str("0x1FFFFFFFFFFFFFFFF".into()),
+            ),
+            (
+                "octal beyond uint64 reads as a decimal float",
+                "0777777777777777777777777777",
+                Scalar::Float(7.777777777777778e26),
             ),
             ("decimal float", "1.5", Scalar::Float(1.5)),
             ("exponent float", "1e3", Scalar::Float(1000.0)),

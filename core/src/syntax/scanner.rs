@@ -6,9 +6,11 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-/// The deepest flow or block nesting accepted. go-yaml stops at 10000; the
-/// tree walks in this crate recurse, and the browser's stack is small.
-pub(crate) const MAX_DEPTH: usize = 1000;
+/// The deepest nesting accepted (flow levels, block levels, and the depth of
+/// a decoded document). go-yaml stops at 10000, but the tree walks here and
+/// in the rest of the engine recurse, and the browser's stack is small;
+/// real manifests, deep CRD schemas included, stay far below this.
+pub(crate) const MAX_DEPTH: usize = 256;
 
 /// A position: characters consumed, line and column, all from 0.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -332,6 +334,16 @@ impl Scanner {
         })
     }
 
+    /// An error better shown at the start of what was being scanned (the
+    /// key missing its ':', the quote never closed) than where the scanner
+    /// gave up.
+    fn error_at_context<T>(&self, context_mark: Mark, problem: &str) -> Result<T> {
+        self.error(context_mark, problem).map_err(|e| YamlError {
+            at: context_mark,
+            ..e
+        })
+    }
+
     // ---- Token queue ---------------------------------------------------
 
     fn insert_token(&mut self, pos: Option<usize>, token: Token) {
@@ -460,7 +472,7 @@ impl Scanner {
         if key.mark.line < mark.line || key.mark.index + 1024 < mark.index {
             if key.required {
                 let context = key.mark;
-                return self.error(context, "could not find expected ':'");
+                return self.error_at_context(context, "could not find expected ':'");
             }
             key.possible = false;
             return Ok(false);
@@ -490,7 +502,7 @@ impl Scanner {
         let key = self.simple_keys[i];
         if key.possible {
             if key.required {
-                return self.error(key.mark, "could not find expected ':'");
+                return self.error_at_context(key.mark, "could not find expected ':'");
             }
             self.simple_keys[i].possible = false;
             self.simple_keys_by_tok.remove(&key.token_number);
@@ -1237,10 +1249,10 @@ impl Scanner {
                     || (self.ch(0) == '.' && self.ch(1) == '.' && self.ch(2) == '.'))
                 && is_blankz(self.ch(3))
             {
-                return self.error(start, "found unexpected document indicator");
+                return self.error_at_context(start, "found unexpected document indicator");
             }
             if is_z(self.ch(0)) {
-                return self.error(start, "found unexpected end of stream");
+                return self.error_at_context(start, "found unexpected end of stream");
             }
 
             let mut leading_blanks = false;

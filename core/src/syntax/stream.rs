@@ -44,7 +44,9 @@ enum Mode<'a> {
 impl<'a> Documents<'a> {
     pub(crate) fn new(text: &'a str) -> Documents<'a> {
         Documents {
-            text,
+            // kubectl reads files and stdin through a decoder that drops a
+            // leading UTF-8 byte order mark before anything else looks.
+            text: text.strip_prefix('\u{feff}').unwrap_or(text),
             mode: Mode::Unknown,
         }
     }

@@ -2,6 +2,7 @@
 //! talks to the simulated cluster and whose `sleep` moves simulated time.
 //! The browser terminal and `podlab run` both drive a [`Session`].
 
+mod trace;
 mod transcript;
 
 use std::cell::{Ref, RefCell, RefMut};
@@ -84,11 +85,25 @@ pub struct Session {
 fn host_registry() -> Registry {
     let mut r = busybox_registry();
     r.register("kubectl", crate::kubectl::kubectl_main);
+    r.register("trace", trace::trace_main);
     r
 }
 
 impl Session {
+    /// A session for scripts: no terminal, no prompts (what `podlab run`
+    /// replays transcripts in).
     pub fn new(cluster: Cluster) -> Session {
+        Session::start(cluster, false)
+    }
+
+    /// A session at a terminal: the shell prompts (`controlplane:~$ `) and
+    /// programs see a tty, so `kubectl exec -it … sh` opens an interactive
+    /// shell in the container.
+    pub fn interactive(cluster: Cluster) -> Session {
+        Session::start(cluster, true)
+    }
+
+    fn start(cluster: Cluster, tty: bool) -> Session {
         let cluster = Rc::new(RefCell::new(cluster));
         let registry = Rc::new(host_registry());
         let names: Vec<String> = registry.names().iter().map(|n| n.to_string()).collect();
@@ -109,6 +124,7 @@ impl Session {
                     "/etc/kubernetes/admin.conf".to_string(),
                 ),
                 ("TERM".to_string(), "xterm".to_string()),
+                ("PS1".to_string(), "\\h:\\w$ ".to_string()),
             ],
             outside: Rc::new(HostOutside {
                 cluster: cluster.clone(),
@@ -122,7 +138,7 @@ impl Session {
                 vec!["sh".to_string()],
                 ExecOptions {
                     stdin: Stdin::Interactive,
-                    tty: false,
+                    tty,
                     env: Vec::new(),
                 },
             )
@@ -136,7 +152,10 @@ impl Session {
             output: handle.output,
         };
         s.settle(MAX_COMMAND_MILLIS);
-        s.output.take();
+        // A terminal keeps the first prompt; a script has none.
+        if !tty {
+            s.output.take();
+        }
         s
     }
 
@@ -211,6 +230,12 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// Output written since the last command (at a terminal, the first
+    /// prompt).
+    pub fn pending_output(&mut self) -> Vec<Line> {
+        self.take_output()
     }
 
     fn take_output(&mut self) -> Vec<Line> {

@@ -808,6 +808,30 @@ impl Machine {
         self.k.run();
     }
 
+    /// Whether a process and all its descendants wait for input, with
+    /// nothing due (a shell at its prompt, not one running `sleep 5`).
+    pub fn waits_for_input(&self, pid: Pid) -> bool {
+        let st = self.k.st.borrow();
+        if self.k.dirty.get() {
+            return false;
+        }
+        let live: Vec<&ProcEntry> = st.procs.iter().filter(|p| p.future.is_some()).collect();
+        let mut tree = vec![pid];
+        let mut i = 0;
+        while i < tree.len() {
+            let parent = tree[i];
+            tree.extend(
+                live.iter()
+                    .filter(|p| p.ppid == parent && p.pid != parent)
+                    .map(|p| p.pid),
+            );
+            i += 1;
+        }
+        live.iter()
+            .filter(|p| tree.contains(&p.pid))
+            .all(|p| !p.runnable && p.wake_at.is_none())
+    }
+
     /// The earliest simulated time at which some process is due, if any.
     /// A machine whose processes are all blocked on input has none.
     pub fn next_wake(&self) -> Option<Millis> {
@@ -1400,7 +1424,14 @@ impl Proc {
         cwd: String,
         fds: Fds,
     ) -> Result<Pid, SpawnError> {
-        self.k.spawn_argv(self.pid, argv, env, cwd, fds, false)
+        // A child reading the terminal this process reads is at the
+        // terminal too; one reading a pipe or file is not.
+        let tty = self.tty
+            && matches!(
+                (self.fds.get(0), fds.get(0)),
+                (Some(Fd::PipeR(a)), Some(Fd::PipeR(b))) if Rc::ptr_eq(&a.0.state, &b.0.state)
+            );
+        self.k.spawn_argv(self.pid, argv, env, cwd, fds, tty)
     }
 
     /// Whether `name` would resolve to something runnable.
