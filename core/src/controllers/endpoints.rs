@@ -184,7 +184,10 @@ impl ServicePods {
 
 /// Simulated time a sync spends per pod: a controller syncing a Service
 /// with many pods is busy meanwhile, and changes wait for the next sync.
-const SYNC_COST_PER_100_PODS: Millis = 1;
+/// Services of fewer than 100 pods cost nothing.
+const SYNC_COST_PER_100_PODS: Millis = 10;
+/// The longest a single sync keeps a Service busy.
+const SYNC_COST_MAX: Millis = 2_000;
 
 /// When each Service's controller may sync again.
 #[derive(Default)]
@@ -203,7 +206,7 @@ impl SyncBudget {
 
     /// Records a sync over `pods` pods.
     pub fn spent(&mut self, key: &ObjKey, now: Millis, pods: usize) {
-        let cost = (pods as Millis) / 100 * SYNC_COST_PER_100_PODS;
+        let cost = ((pods as Millis) / 100 * SYNC_COST_PER_100_PODS).min(SYNC_COST_MAX);
         if cost > 0 {
             self.busy_until.insert(key.clone(), now + cost);
         } else {
@@ -285,42 +288,44 @@ pub struct TriggerTimes {
 
 #[derive(Default)]
 struct TriggerState {
-    /// Each pod's last readiness transition, and the sync that saw it.
-    pods: BTreeMap<String, (i64, u64)>,
+    /// Each pod's last readiness transition, in pod name order.
+    pods: Vec<(String, i64)>,
     service: i64,
-    syncs: u64,
 }
 
 impl TriggerTimes {
     /// The time to publish, or None when no change is known: the Service's
     /// creation for a new Service, else the earliest change since the last
-    /// sync among the pods' readiness transitions and the Service.
+    /// sync among the pods' readiness transitions and the Service. `pods`
+    /// come in name order, so the last sync's record is walked alongside.
     pub fn compute(&mut self, svc: &Service, pods: &[Rc<Pod>]) -> Option<i64> {
         let key = ObjKey::of(&svc.metadata);
         let known = self.states.contains_key(&key);
         let state = self.states.entry(key).or_default();
-        state.syncs += 1;
-        let sync = state.syncs;
         let mut min_changed: Option<i64> = None;
+        let mut seen: Vec<(String, i64)> = Vec::with_capacity(pods.len());
+        let mut last = std::mem::take(&mut state.pods).into_iter().peekable();
         for p in pods {
             let Some(t) = p.condition("Ready").and_then(|c| c.last_transition_time) else {
                 continue;
             };
             let t = t.seconds();
-            match state.pods.get_mut(p.name()) {
-                Some(entry) => {
-                    if t > entry.0 {
-                        min_changed = Some(min_changed.map_or(t, |m| m.min(t)));
-                    }
-                    *entry = (t, sync);
+            let name = p.name();
+            while last.next_if(|(n, _)| n.as_str() < name).is_some() {}
+            let entry = match last.next_if(|(n, _)| n == name) {
+                Some((n, before)) if t <= before => (n, t),
+                Some((n, _)) => {
+                    min_changed = Some(min_changed.map_or(t, |m| m.min(t)));
+                    (n, t)
                 }
                 None => {
                     min_changed = Some(min_changed.map_or(t, |m| m.min(t)));
-                    state.pods.insert(p.name().to_string(), (t, sync));
+                    (name.to_string(), t)
                 }
-            }
+            };
+            seen.push(entry);
         }
-        state.pods.retain(|_, (_, seen)| *seen == sync);
+        state.pods = seen;
         let created = svc.metadata.creation_timestamp.map_or(0, |t| t.seconds());
         if created > state.service {
             min_changed = Some(min_changed.map_or(created, |m| m.min(created)));
@@ -769,6 +774,67 @@ pub fn bootstrap_services(api: &mut ApiServer) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn pod(name: &str, ready_since: Option<i64>) -> Rc<Pod> {
+        let mut p = Pod::default();
+        p.metadata.name = Some(name.to_string());
+        p.metadata.namespace = Some("default".to_string());
+        if let Some(t) = ready_since {
+            p.status.conditions.push(crate::api::corev1::PodCondition {
+                type_: "Ready".to_string(),
+                status: "True".to_string(),
+                last_transition_time: Some(crate::api::time::Time(t)),
+                ..Default::default()
+            });
+        }
+        Rc::new(p)
+    }
+
+    #[test]
+    fn trigger_times_report_the_earliest_change_since_the_last_sync() {
+        let mut svc = Service::default();
+        svc.metadata.name = Some("web".to_string());
+        svc.metadata.namespace = Some("default".to_string());
+        svc.metadata.creation_timestamp = Some(crate::api::time::Time(100));
+        type Sync = (&'static str, Vec<(&'static str, Option<i64>)>, Option<i64>);
+        let syncs: Vec<Sync> = vec![
+            (
+                "a new Service reports its creation",
+                vec![("a", Some(120))],
+                Some(100),
+            ),
+            (
+                "nothing changed reports nothing",
+                vec![("a", Some(120))],
+                None,
+            ),
+            (
+                "a new pod reports its transition",
+                vec![("a", Some(120)), ("b", Some(130))],
+                Some(130),
+            ),
+            (
+                "the earliest of several changes wins",
+                vec![("a", Some(150)), ("b", Some(140)), ("c", Some(145))],
+                Some(140),
+            ),
+            (
+                "a pod without a Ready condition is not a change",
+                vec![("a", Some(150)), ("b", Some(140)), ("bb", None)],
+                None,
+            ),
+            (
+                "a pod that left and came back counts as new",
+                vec![("a", Some(150)), ("b", Some(140)), ("c", Some(145))],
+                Some(145),
+            ),
+        ];
+        let mut t = TriggerTimes::default();
+        for (name, pods, want) in syncs {
+            let pods: Vec<Rc<Pod>> = pods.into_iter().map(|(n, r)| pod(n, r)).collect();
+            assert_eq!(t.compute(&svc, &pods), want, "{name}");
+        }
+    }
 
     /// (ready, not ready) address counts per subset.
     type Counts = Vec<(usize, usize)>;

@@ -360,12 +360,22 @@ fn plan_pod_slices(
         // First decide, without copying, what becomes of each endpoint.
         let mut changed = slice.metadata.labels != *labels;
         let mut fate: Vec<Option<(usize, bool)>> = Vec::with_capacity(slice.endpoints().len());
+        // Slices mostly list pods in name order: try the pod after the
+        // last one found before searching.
+        let mut next = 0usize;
         for ep in slice.endpoints() {
             let found = ep.target_ref.as_ref().and_then(|r| {
-                (r.namespace == svc.metadata.namespace())
-                    .then(|| pods.binary_search_by(|p| p.name().cmp(&r.name)).ok())
-                    .flatten()
+                if r.namespace != svc.metadata.namespace() {
+                    return None;
+                }
+                if pods.get(next).is_some_and(|p| p.name() == r.name) {
+                    return Some(next);
+                }
+                pods.binary_search_by(|p| p.name().cmp(&r.name)).ok()
             });
+            if let Some(i) = found {
+                next = i + 1;
+            }
             match found {
                 Some(i) if group_of[i] == g && !placed[i] => {
                     placed[i] = true;
