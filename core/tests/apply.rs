@@ -1,24 +1,10 @@
 //! `kubectl apply` and `kubectl patch` against the simulated cluster.
 
-use podlab_core::terminal::{Line, Session};
-use podlab_core::userland::Stream;
+use podlab_core::terminal::Session;
 use podlab_core::{Cluster, ClusterConfig};
 
-fn out(lines: &[Line]) -> String {
-    lines
-        .iter()
-        .filter(|l| l.stream == Stream::Stdout)
-        .map(|l| l.text.as_str())
-        .collect()
-}
-
-fn err(lines: &[Line]) -> String {
-    lines
-        .iter()
-        .filter(|l| l.stream == Stream::Stderr)
-        .map(|l| l.text.as_str())
-        .collect()
-}
+mod common;
+use common::{err, out};
 
 fn session() -> Session {
     let mut s = Session::new(Cluster::new(ClusterConfig::default()));

@@ -8,23 +8,10 @@ use podlab_core::api::batch::job::Job;
 use podlab_core::api::corev1::Event;
 use podlab_core::api::time::parse_rfc3339;
 use podlab_core::apiserver::WriteOptions;
-use podlab_core::store::Kind;
 use podlab_core::{Cluster, ClusterConfig};
 
-fn apply(c: &mut Cluster, yaml: &str) {
-    for node in podlab_core::syntax::parse_stream(yaml).expect("valid yaml") {
-        let api_version = node
-            .get("apiVersion")
-            .and_then(|n| n.as_str())
-            .unwrap_or("");
-        let kind = node.get("kind").and_then(|n| n.as_str()).unwrap_or("");
-        let kind = Kind::from_type_meta(api_version, kind).expect("known kind");
-        let obj = c.api().decode(kind, &node).expect("decodes");
-        c.api_mut()
-            .create_object(obj, &WriteOptions::default())
-            .expect("created");
-    }
-}
+mod common;
+use common::apply;
 
 fn cronjob(name: &str, spec: &str, script: &str) -> String {
     format!(

@@ -2,12 +2,11 @@
 //! the same seed gives the same history and the same objects; another seed
 //! gives other random names.
 
-use podlab_core::terminal::{Line, Session};
+use podlab_core::terminal::Session;
 use podlab_core::{Cluster, ClusterConfig};
 
-fn text(lines: &[Line]) -> String {
-    lines.iter().map(|l| l.text.as_str()).collect()
-}
+mod common;
+use common::text;
 
 const SESSION: &[&str] = &[
     "kubectl run web --image=nginx:1.27 --port=80",

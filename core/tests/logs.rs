@@ -1,24 +1,10 @@
 //! `kubectl logs` and `kubectl attach` on simulated time.
 
-use podlab_core::terminal::{Line, Session};
-use podlab_core::userland::Stream;
+use podlab_core::terminal::Session;
 use podlab_core::{Cluster, ClusterConfig};
 
-fn out(lines: &[Line]) -> String {
-    lines
-        .iter()
-        .filter(|l| l.stream == Stream::Stdout)
-        .map(|l| l.text.as_str())
-        .collect()
-}
-
-fn err(lines: &[Line]) -> String {
-    lines
-        .iter()
-        .filter(|l| l.stream == Stream::Stderr)
-        .map(|l| l.text.as_str())
-        .collect()
-}
+mod common;
+use common::{err, out};
 
 /// Two pods labelled app=x counting every 5 s, and 58 s for them to run.
 fn counting() -> Session {
@@ -127,4 +113,33 @@ fn get_watch_shows_a_deleted_pod_terminating() {
     let got = out(&s.run("kubectl get pods -w --request-timeout=5s"));
     assert!(got.contains("Terminating"), "{got}");
     assert_eq!(got.lines().filter(|l| l.starts_with("NAME")).count(), 1);
+}
+
+#[test]
+fn run_with_stdin_feeds_a_heredoc_to_the_container_and_closes_it_after() {
+    let mut s = Session::new(Cluster::new(ClusterConfig::default()));
+    let r = s.run(
+        "kubectl run -i --rm t --image=busybox --restart=Never -- sh <<EOF\necho hello from stdin\nhostname\nEOF",
+    );
+    assert_eq!(out(&r), "hello from stdin\nt\npod \"t\" deleted\n");
+    assert_eq!(err(&r), "");
+}
+
+#[test]
+fn a_container_with_stdin_waits_for_input_until_attached() {
+    let mut s = Session::new(Cluster::new(ClusterConfig::default()));
+    // Without an attached client, `cat` blocks on its open stdin.
+    s.run("kubectl run c --image=busybox --restart=Never -i --attach=false -- cat");
+    s.run("sleep 20");
+    let r =
+        s.run("kubectl get pod c -o jsonpath='{.status.phase} {.spec.containers[0].stdinOnce}'");
+    assert_eq!(out(&r), "Running true");
+    // The first attach session's input reaches it; its end closes stdin.
+    let r = s.run("kubectl attach -i c <<EOF\nline one\nEOF");
+    assert_eq!(out(&r), "line one\n");
+    s.run("sleep 5");
+    let r = s.run("kubectl get pod c -o jsonpath='{.status.phase}'");
+    assert_eq!(out(&r), "Succeeded");
+    let r = s.run("kubectl logs c");
+    assert_eq!(out(&r), "line one\n");
 }

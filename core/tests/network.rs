@@ -1,11 +1,10 @@
 //! The pod network as containers and the kubelet use it.
 
-use podlab_core::terminal::{Line, Session};
+use podlab_core::terminal::Session;
 use podlab_core::{Cluster, ClusterConfig};
 
-fn text(lines: &[Line]) -> String {
-    lines.iter().map(|l| l.text.as_str()).collect()
-}
+mod common;
+use common::text;
 
 const WEB: &str = "cat <<EOF | kubectl apply -f -
 apiVersion: v1

@@ -1,12 +1,11 @@
 //! Scheduling seen from kubectl: pending pods, and how soon a cluster change
 //! frees them.
 
-use podlab_core::terminal::{Line, Session};
+use podlab_core::terminal::Session;
 use podlab_core::{Cluster, ClusterConfig};
 
-fn text(lines: &[Line]) -> String {
-    lines.iter().map(|l| l.text.as_str()).collect()
-}
+mod common;
+use common::text;
 
 fn phase(s: &mut Session, pod: &str) -> String {
     text(&s.run(&format!(

@@ -6,25 +6,12 @@ use std::rc::Rc;
 
 use podlab_core::api::corev1::{Endpoints, Pod, Service};
 use podlab_core::api::discovery::EndpointSlice;
-use podlab_core::apiserver::{DeleteOptions, WriteOptions};
-use podlab_core::store::Kind;
-use podlab_core::terminal::{Line, Session};
+use podlab_core::apiserver::DeleteOptions;
+use podlab_core::terminal::Session;
 use podlab_core::{Cluster, ClusterConfig};
 
-fn apply(c: &mut Cluster, yaml: &str) {
-    for node in podlab_core::syntax::parse_stream(yaml).expect("valid yaml") {
-        let api_version = node
-            .get("apiVersion")
-            .and_then(|n| n.as_str())
-            .unwrap_or("");
-        let kind = node.get("kind").and_then(|n| n.as_str()).unwrap_or("");
-        let kind = Kind::from_type_meta(api_version, kind).expect("known kind");
-        let obj = c.api().decode(kind, &node).expect("decodes");
-        c.api_mut()
-            .create_object(obj, &WriteOptions::default())
-            .expect("created");
-    }
-}
+mod common;
+use common::{apply, text};
 
 fn pod_yaml(name: &str, labels: &str, script: &str, extra: &str) -> String {
     format!(
@@ -445,10 +432,6 @@ spec:
         ready_ips(&endpoints(&c, "many").expect("endpoints")).len(),
         101
     );
-}
-
-fn text(lines: &[Line]) -> String {
-    lines.iter().map(|l| l.text.as_str()).collect()
 }
 
 #[test]

@@ -1,20 +1,10 @@
 //! A terminal session: kubectl against the simulated cluster.
 
-use podlab_core::terminal::{Line, Session};
-use podlab_core::userland::Stream;
+use podlab_core::terminal::Session;
 use podlab_core::{Cluster, ClusterConfig};
 
-fn text(lines: &[Line]) -> String {
-    lines.iter().map(|l| l.text.as_str()).collect()
-}
-
-fn stderr(lines: &[Line]) -> String {
-    lines
-        .iter()
-        .filter(|l| l.stream == Stream::Stderr)
-        .map(|l| l.text.as_str())
-        .collect()
-}
+mod common;
+use common::{err as stderr, text};
 
 #[test]
 fn kubectl_applies_and_gets_a_pod() {
@@ -35,4 +25,91 @@ fn kubectl_applies_and_gets_a_pod() {
     );
     let out = s.run("kubectl exec box -- sh -c 'echo hi from $(hostname)'");
     assert_eq!(text(&out), "hi from box\n");
+}
+
+#[test]
+fn base64_decodes_a_secret_value_as_on_a_workstation() {
+    let mut s = Session::new(Cluster::new(ClusterConfig::default()));
+    s.run("kubectl create secret generic creds --from-literal=password=s3cret");
+    let cases = [
+        (
+            "a secret's value decoded",
+            "kubectl get secret creds -o jsonpath='{.data.password}' | base64 -d",
+            "s3cret",
+        ),
+        (
+            "encoding wraps with a newline",
+            "echo -n hi | base64",
+            "aGk=\n",
+        ),
+        (
+            "-w 0 prints one bare line",
+            "printf 'hi' | base64 -w 0",
+            "aGk=",
+        ),
+        (
+            "long input wraps at 76 columns",
+            "printf '%060d' 0 | base64 | wc -l",
+            "2\n",
+        ),
+        (
+            "line breaks ignored when decoding",
+            "printf 'aG\\nk=\\n' | base64 -d",
+            "hi",
+        ),
+        (
+            "bad input",
+            "echo '!!' | base64 -d",
+            "base64: invalid input\n",
+        ),
+    ];
+    for (name, cmd, want) in cases {
+        assert_eq!(text(&s.run(cmd)), want, "{name}");
+    }
+}
+
+#[test]
+fn explain_lists_fields_by_name() {
+    let mut s = Session::new(Cluster::new(ClusterConfig::default()));
+    let t = text(&s.run("kubectl explain deployment.spec.strategy"));
+    let rolling = t.find("  rollingUpdate\t").expect("rollingUpdate listed");
+    let ty = t.find("  type\t").expect("type listed");
+    assert!(rolling < ty, "{t}");
+    let t = text(&s.run("kubectl explain pods.spec.nope"));
+    assert_eq!(t, "error: field \"nope\" does not exist\n");
+}
+
+#[test]
+fn auth_can_i_answers_for_the_admin_and_warns_as_kubectl_does() {
+    let mut s = Session::new(Cluster::new(ClusterConfig::default()));
+    let cases = [
+        (
+            "a namespaced resource",
+            "kubectl auth can-i create pods",
+            "yes\n",
+        ),
+        (
+            "a cluster-scoped resource in a namespace",
+            "kubectl auth can-i delete nodes",
+            "Warning: resource 'nodes' is not namespace scoped\nyes\n",
+        ),
+        (
+            "a cluster-scoped resource in all namespaces",
+            "kubectl auth can-i delete nodes -A",
+            "yes\n",
+        ),
+        (
+            "an unknown resource",
+            "kubectl auth can-i get widgets",
+            "Warning: the server doesn't have a resource type 'widgets'\nyes\n",
+        ),
+        (
+            "one argument",
+            "kubectl auth can-i get",
+            "error: you must specify two arguments: verb resource or verb nonResourceURL\n",
+        ),
+    ];
+    for (name, cmd, want) in cases {
+        assert_eq!(text(&s.run(cmd)), want, "{name}");
+    }
 }

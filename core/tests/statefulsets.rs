@@ -5,8 +5,11 @@ use podlab_core::api::apps::{ControllerRevision, StatefulSet};
 use podlab_core::api::corev1::{Event, PersistentVolumeClaim, Pod};
 use podlab_core::apiserver::{ApiServer, DeleteOptions, WriteOptions};
 use podlab_core::store::Kind;
-use podlab_core::terminal::{Line, Session};
+use podlab_core::terminal::Session;
 use podlab_core::{Cluster, ClusterConfig};
+
+mod common;
+use common::text;
 
 fn apply(c: &mut Cluster, yaml: &str) {
     apply_api(c.api_mut(), yaml);
@@ -539,10 +542,6 @@ fn a_failed_pod_is_recreated_with_an_event() {
         &"RecreatingFailedPod: StatefulSet default/web is recreating failed Pod web-0".to_string()
     ));
     assert!(c.run_until(60_000, |c| all_ready(c, 1)));
-}
-
-fn text(lines: &[Line]) -> String {
-    lines.iter().map(|l| l.text.as_str()).collect()
 }
 
 #[test]

@@ -4,24 +4,11 @@
 
 use podlab_core::api::corev1::{Event, PersistentVolume, PersistentVolumeClaim, Pod};
 use podlab_core::api::storagev1::StorageClass;
-use podlab_core::apiserver::{DeleteOptions, WriteOptions};
-use podlab_core::store::Kind;
+use podlab_core::apiserver::DeleteOptions;
 use podlab_core::{Cluster, ClusterConfig};
 
-fn apply(c: &mut Cluster, yaml: &str) {
-    for node in podlab_core::syntax::parse_stream(yaml).expect("valid yaml") {
-        let api_version = node
-            .get("apiVersion")
-            .and_then(|n| n.as_str())
-            .unwrap_or("");
-        let kind = node.get("kind").and_then(|n| n.as_str()).unwrap_or("");
-        let kind = Kind::from_type_meta(api_version, kind).expect("known kind");
-        let obj = c.api().decode(kind, &node).expect("decodes");
-        c.api_mut()
-            .create_object(obj, &WriteOptions::default())
-            .expect("created");
-    }
-}
+mod common;
+use common::apply;
 
 fn claim(c: &Cluster, name: &str) -> Option<PersistentVolumeClaim> {
     c.api()

@@ -21,13 +21,13 @@ const APPLY_FLAGS: &[FlagDef] = &[
     flag("prune", None, FlagKind::Bool),
     flag("selector", Some('l'), FlagKind::Value),
     flag("force", None, FlagKind::Bool),
-    flag("grace-period", None, FlagKind::Value),
+    flag("grace-period", None, FlagKind::Int),
     flag("server-side", None, FlagKind::Bool),
     flag("field-manager", None, FlagKind::Value),
     flag("record", None, FlagKind::Bool),
     flag("kustomize", Some('k'), FlagKind::Value),
     flag("wait", None, FlagKind::Bool),
-    flag("timeout", None, FlagKind::Value),
+    flag("timeout", None, FlagKind::Duration),
     flag("show-managed-fields", None, FlagKind::Bool),
     flag("force-conflicts", None, FlagKind::Bool),
     flag("all", None, FlagKind::Bool),
@@ -117,7 +117,7 @@ impl Kubectl<'_> {
             }
             return Err(match cmd {
                 "apply" => Fail::Msg("must specify one of -f and -k".to_string()),
-                _ => Fail::Usage(cmd.to_string(), "must specify one of -f and -k".to_string()),
+                _ => Fail::Msg("must specify one of -f and -k".to_string()),
             });
         }
         let sources = self.read_sources(&files, f.bool("recursive")).await?;
@@ -471,10 +471,10 @@ const REPLACE_FLAGS: &[FlagDef] = &[
     flag_opt("dry-run", "unchanged"),
     flag_opt("validate", "strict"),
     flag("force", None, FlagKind::Bool),
-    flag("grace-period", None, FlagKind::Value),
+    flag("grace-period", None, FlagKind::Int),
     flag("cascade", None, FlagKind::Value),
     flag("wait", None, FlagKind::Bool),
-    flag("timeout", None, FlagKind::Value),
+    flag("timeout", None, FlagKind::Duration),
     flag("save-config", None, FlagKind::Bool),
     flag("record", None, FlagKind::Bool),
     flag("raw", None, FlagKind::Value),

@@ -26,7 +26,7 @@ const COMMON: &[FlagDef] = &[
     flag("field-manager", None, FlagKind::Value),
     flag("show-managed-fields", None, FlagKind::Bool),
     flag("image", None, FlagKind::List),
-    flag("replicas", Some('r'), FlagKind::Value),
+    flag("replicas", Some('r'), FlagKind::Int),
     flag("port", None, FlagKind::Value),
     flag("from-literal", None, FlagKind::List),
     flag("from-file", None, FlagKind::List),
@@ -38,7 +38,7 @@ const COMMON: &[FlagDef] = &[
     flag("from", None, FlagKind::Value),
     flag("tcp", None, FlagKind::List),
     flag("clusterip", None, FlagKind::Value),
-    flag("node-port", None, FlagKind::Value),
+    flag("node-port", None, FlagKind::Int),
     flag("external-name", None, FlagKind::Value),
 ];
 
@@ -65,6 +65,11 @@ fn one_label(k: &str, v: &str) -> BTreeMap<String, String> {
 
 /// `key=value` pairs and files for ConfigMaps and Secrets.
 fn data_from(k: &Kubectl<'_>, f: &Parsed) -> Res<BTreeMap<String, Vec<u8>>> {
+    if f.has("from-env-file") && (f.has("from-file") || f.has("from-literal")) {
+        return Err(Fail::Msg(
+            "from-env-file cannot be combined with from-file or from-literal".to_string(),
+        ));
+    }
     let mut data = BTreeMap::new();
     for lit in f.all("from-literal") {
         let Some((key, value)) = lit.split_once('=') else {
@@ -132,7 +137,12 @@ impl Kubectl<'_> {
         let namespace = self.namespace(f);
         if dry == DryRun::Client {
             let o = T::to_object(Rc::new(obj));
-            self.report_write(&format, &o, "created", dry)?;
+            let adjust = if T::INFO.kind == "Service" {
+                super::output::tcp_service_ports
+            } else {
+                |_: &mut crate::value::Value| {}
+            };
+            self.report_generated(&format, &o, adjust, "created", dry)?;
             return Ok(0);
         }
         let mut obj = obj;
@@ -161,16 +171,42 @@ impl Kubectl<'_> {
 }
 
 pub async fn create_sub(k: &mut Kubectl<'_>, sub: &str, args: &[String]) -> Res<i32> {
-    let cmd = format!("create {sub}");
-    let f = k.parse(&cmd, args, COMMON)?;
+    // Help hints name the command by its full path, aliases resolved.
+    let canonical = match sub {
+        "ns" => "namespace",
+        "sa" => "serviceaccount",
+        "deploy" => "deployment",
+        "cm" => "configmap",
+        "cj" => "cronjob",
+        "svc" => "service",
+        other => other,
+    };
+    let mut path = format!("create {canonical}");
+    let f = k.parse(&path, args, COMMON)?;
     let name = f.args.first().cloned();
+    let grouped = matches!(canonical, "secret" | "service");
+    if grouped {
+        match name.as_deref() {
+            None => {
+                return Err(Fail::GroupHelp(if canonical == "secret" {
+                    "create secret"
+                } else {
+                    "create service"
+                }))
+            }
+            Some(kind) => path = format!("{path} {kind}"),
+        }
+    }
+    // The NAME argument and anything after it.
+    let names = f.args.len().saturating_sub(usize::from(grouped));
     let need_name = |n: Option<String>| -> Res<String> {
-        n.ok_or_else(|| {
-            Fail::Usage(
-                cmd.clone(),
-                "exactly one NAME is required, got 0".to_string(),
-            )
-        })
+        match n {
+            Some(n) if names == 1 => Ok(n),
+            _ => Err(Fail::UsageHelp(
+                path.clone(),
+                format!("exactly one NAME is required, got {names}"),
+            )),
+        }
     };
     match sub {
         "namespace" | "ns" => {
@@ -273,21 +309,24 @@ pub async fn create_sub(k: &mut Kubectl<'_>, sub: &str, args: &[String]) -> Res<
         }
         "secret" => {
             let Some(kind) = name else {
-                return Err(Fail::Msg(
-                    "secret requires a subcommand: generic, docker-registry or tls".to_string(),
-                ));
+                return Err(Fail::GroupHelp("create secret"));
             };
-            if kind != "generic" {
-                return Err(Fail::Msg(format!(
-                    "secret {kind} is not available on this cluster"
-                )));
+            match kind.as_str() {
+                "generic" => {}
+                "docker-registry" | "tls" => {
+                    return Err(Fail::Msg(format!(
+                        "secret {kind} is not available on this cluster"
+                    )))
+                }
+                other => return Err(super::unknown_subcommand("create secret", other)),
             }
             let name = need_name(f.args.get(1).cloned())?;
             let data = data_from(k, &f)?;
             let s = Secret {
                 metadata: meta(&name, BTreeMap::new()),
                 data: data.into_iter().map(|(k2, v)| (k2, Bytes(v))).collect(),
-                type_: f.get("type").unwrap_or("Opaque").to_string(),
+                // The generator leaves the type to the API server's default.
+                type_: f.get("type").unwrap_or("").to_string(),
                 ..Default::default()
             };
             k.create_made(&f, s, "secret", "failed to create secret ")
@@ -388,7 +427,7 @@ pub async fn create_sub(k: &mut Kubectl<'_>, sub: &str, args: &[String]) -> Res<
         }
         "service" | "svc" => {
             let Some(kind) = name else {
-                return Err(Fail::Msg("service requires a subcommand: clusterip, nodeport, loadbalancer or externalname".to_string()));
+                return Err(Fail::GroupHelp("create service"));
             };
             let name = need_name(f.args.get(1).cloned())?;
             let type_ = match kind.as_str() {
@@ -431,9 +470,10 @@ pub async fn create_sub(k: &mut Kubectl<'_>, sub: &str, args: &[String]) -> Res<
             };
             k.create_made(&f, svc, "service", "")
         }
-        other => Err(Fail::Raw(format!(
-            "error: unknown command \"{other}\" for \"kubectl create\"\n"
-        ))),
+        other => Err(Fail::UsageHelp(
+            "create".to_string(),
+            format!("Unexpected args: [{other}]"),
+        )),
     }
 }
 

@@ -15,12 +15,12 @@ const DELETE_FLAGS: &[FlagDef] = &[
     flag("field-selector", None, FlagKind::Value),
     flag("all", None, FlagKind::Bool),
     flag("all-namespaces", Some('A'), FlagKind::Bool),
-    flag("grace-period", None, FlagKind::Value),
+    flag("grace-period", None, FlagKind::Int),
     flag("force", None, FlagKind::Bool),
     flag("now", None, FlagKind::Bool),
     flag_opt("cascade", "background"),
     flag("wait", None, FlagKind::Bool),
-    flag("timeout", None, FlagKind::Value),
+    flag("timeout", None, FlagKind::Duration),
     flag("ignore-not-found", None, FlagKind::Bool),
     flag("output", Some('o'), FlagKind::Value),
     flag_opt("dry-run", "unchanged"),
@@ -152,10 +152,7 @@ pub async fn delete(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     } else {
         let targets: Vec<Target> = input::targets(&f.args)?;
         if targets.is_empty() {
-            return Err(Fail::Usage(
-                "delete".to_string(),
-                "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'".to_string(),
-            ));
+            return Err(Fail::Msg(super::NO_RESOURCES.to_string()));
         }
         let select_all = f.bool("all") || f.has("selector") || f.has("field-selector");
         for t in &targets {

@@ -30,7 +30,7 @@ const GET_FLAGS: &[FlagDef] = &[
     flag("show-kind", None, FlagKind::Bool),
     flag("template", None, FlagKind::Value),
     flag("allow-missing-template-keys", None, FlagKind::Bool),
-    flag("chunk-size", None, FlagKind::Value),
+    flag("chunk-size", None, FlagKind::Int),
     flag("output-watch-events", None, FlagKind::Bool),
     flag("server-print", None, FlagKind::Bool),
     flag("show-managed-fields", None, FlagKind::Bool),
@@ -74,7 +74,7 @@ impl Kubectl<'_> {
             return Err(Fail::Raw(if cmd == "get" {
                 NO_TYPE.to_string()
             } else {
-                "You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n".to_string()
+                "error: You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n".to_string()
             }));
         }
         let labels = parse_labels(f.get("selector").unwrap_or("")).map_err(Fail::Msg)?;
@@ -158,7 +158,13 @@ fn no_resources(q: &Query) -> String {
 
 pub async fn get(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     let f = k.parse("get", args, GET_FLAGS)?;
-    let format = k.output_format(f.get("output"), f.get("template"), true)?;
+    let mut format = k.output_format(f.get("output"), f.get("template"), true)?;
+    if let Format::CustomColumns(_, no_headers) = &mut format {
+        let from_file = f
+            .get("output")
+            .is_some_and(|o| o.starts_with("custom-columns-file"));
+        *no_headers = f.bool("no-headers") && !from_file;
+    }
     let q = k.query("get", &f).await?;
     for t in &q.targets {
         if let Err(e) = q.fields.check(t.kind) {
@@ -363,7 +369,7 @@ const DESCRIBE_FLAGS: &[FlagDef] = &[
     flag("filename", Some('f'), FlagKind::List),
     flag("recursive", Some('R'), FlagKind::Bool),
     flag("show-events", None, FlagKind::Bool),
-    flag("chunk-size", None, FlagKind::Value),
+    flag("chunk-size", None, FlagKind::Int),
     flag("kustomize", Some('k'), FlagKind::Value),
 ];
 

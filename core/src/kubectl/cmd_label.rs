@@ -74,18 +74,21 @@ async fn edit_map(k: &mut Kubectl<'_>, args: &[String], which: Which) -> Res<i32
     let format = k.output_format(f.get("output"), f.get("template"), false)?;
     let namespace = k.namespace(&f);
     let (resources, changes) = split_changes(&f.args);
-    if changes.is_empty() && !f.bool("list") {
-        return Err(Fail::Usage(
-            cmd.to_string(),
-            format!(
-                "at least one {} update is required",
-                if which == Which::Labels {
-                    "label"
-                } else {
-                    "annotation"
-                }
-            ),
+    if resources.is_empty() && !f.has("filename") {
+        return Err(Fail::Msg(
+            "one or more resources must be specified as <resource> <name> or <resource>/<name>"
+                .to_string(),
         ));
+    }
+    if changes.is_empty() && !f.bool("list") {
+        return Err(Fail::Msg(format!(
+            "at least one {} update is required",
+            if which == Which::Labels {
+                "label"
+            } else {
+                "annotation"
+            }
+        )));
     }
     for (key, value) in &changes {
         let errs = qualified_name_errors(key);

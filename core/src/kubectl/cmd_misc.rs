@@ -80,51 +80,52 @@ Use \"kubectl <command> --help\" for more information about a given command.
 Use \"kubectl options\" for a list of global command-line options (applies to all commands).
 ";
 
-/// Every top-level command, for suggestions.
+/// Every top-level command in the order kubectl registers them, which is
+/// the order cobra suggests them in.
 pub const COMMANDS: &[&str] = &[
-    "annotate",
-    "api-resources",
-    "api-versions",
-    "apply",
-    "attach",
-    "auth",
+    "create",
+    "expose",
+    "run",
+    "set",
+    "explain",
+    "get",
+    "edit",
+    "delete",
+    "rollout",
+    "scale",
     "autoscale",
     "certificate",
     "cluster-info",
-    "completion",
-    "config",
+    "top",
     "cordon",
-    "cp",
-    "create",
-    "debug",
-    "delete",
-    "describe",
-    "diff",
+    "uncordon",
     "drain",
-    "edit",
-    "events",
-    "exec",
-    "explain",
-    "expose",
-    "get",
-    "kustomize",
-    "label",
+    "taint",
+    "describe",
     "logs",
-    "options",
-    "patch",
-    "plugin",
+    "attach",
+    "exec",
     "port-forward",
     "proxy",
+    "cp",
+    "auth",
+    "debug",
+    "events",
+    "diff",
+    "apply",
+    "patch",
     "replace",
-    "rollout",
-    "run",
-    "scale",
-    "set",
-    "taint",
-    "top",
-    "uncordon",
-    "version",
     "wait",
+    "kustomize",
+    "label",
+    "annotate",
+    "completion",
+    "config",
+    "plugin",
+    "version",
+    "api-versions",
+    "api-resources",
+    "options",
 ];
 
 /// kubectl's answer to a command it does not know.
@@ -133,7 +134,11 @@ pub fn unknown_command(cmd: &str) -> String {
     let suggestions: Vec<&str> = COMMANDS
         .iter()
         .copied()
-        .filter(|c| edit_distance(cmd, c) <= 2 || c.starts_with(cmd) && !cmd.is_empty())
+        .filter(|c| {
+            // cobra compares without regard to case.
+            let typed = cmd.to_lowercase();
+            edit_distance(&typed, c) <= 2 || c.starts_with(&typed) && !typed.is_empty()
+        })
         .collect();
     if !suggestions.is_empty() {
         s.push_str("\n\nDid you mean this?\n");
@@ -192,7 +197,8 @@ pub async fn version(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
             if o == "json" {
                 k.out(format!("{}\n", v.to_json_pretty()));
             } else {
-                k.out(crate::syntax::to_yaml(&v));
+                // kubectl prints the YAML with Println, adding a blank line.
+                k.out(format!("{}\n", crate::syntax::to_yaml(&v)));
             }
         }
         Some(_) => return Err(Fail::Msg("--output must be 'yaml' or 'json'".to_string())),
@@ -304,7 +310,7 @@ const CONFIG_FLAGS: &[FlagDef] = &[
 
 pub async fn config(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     let Some(sub) = args.first() else {
-        return Err(Fail::Msg("config requires a subcommand".to_string()));
+        return Err(Fail::GroupHelp("config"));
     };
     let f = k.parse("config", &args[1..], CONFIG_FLAGS)?;
     let ns = k.context_namespace();
@@ -364,11 +370,7 @@ pub async fn config(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
                 "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: {data}\n    server: {server}\n  name: kubernetes\ncontexts:\n- context:\n    cluster: kubernetes\n{ns_line}    user: kubernetes-admin\n  name: {CONTEXT}\ncurrent-context: {CONTEXT}\nkind: Config\npreferences: {{}}\nusers:\n- name: kubernetes-admin\n  user:\n    client-certificate-data: {data}\n    client-key-data: {data}\n"
             ));
         }
-        other => {
-            return Err(Fail::Msg(format!(
-                "unknown command \"{other}\" for \"kubectl config\""
-            )));
-        }
+        other => return Err(super::unknown_subcommand("config", other)),
     }
     Ok(0)
 }
@@ -384,11 +386,36 @@ const AUTH_FLAGS: &[FlagDef] = &[
 
 pub async fn auth(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     let Some(sub) = args.first() else {
-        return Err(Fail::Msg("auth requires a subcommand".to_string()));
+        return Err(Fail::GroupHelp("auth"));
     };
     let f = k.parse("auth", &args[1..], AUTH_FLAGS)?;
     match sub.as_str() {
         "can-i" => {
+            if f.args.len() < 2 && !f.bool("list") {
+                return Err(Fail::Msg(
+                    "you must specify two arguments: verb resource or verb nonResourceURL"
+                        .to_string(),
+                ));
+            }
+            // kubectl resolves the resource through discovery and warns,
+            // without failing, about what the server would not know.
+            if let Some(arg) = f.args.get(1).filter(|a| !a.starts_with('/')) {
+                let ty = arg.split_once('/').map_or(arg.as_str(), |(t, _)| t);
+                match super::resources::resolve(ty) {
+                    None if ty != "*" => {
+                        k.err(format!(
+                            "Warning: the server doesn't have a resource type '{ty}'\n"
+                        ));
+                    }
+                    Some(kind) if !kind.info().namespaced && !f.bool("all-namespaces") => {
+                        k.err(format!(
+                            "Warning: resource '{}' is not namespace scoped\n",
+                            kind.info().plural
+                        ));
+                    }
+                    _ => {}
+                }
+            }
             // The learner is the cluster admin; other identities (service
             // accounts, users) have no bindings on a fresh cluster.
             let allowed = match f.get("as") {
@@ -404,9 +431,7 @@ pub async fn auth(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
             k.out("ATTRIBUTE   VALUE\nUsername    kubernetes-admin\nGroups      [kubeadm:cluster-admins system:authenticated]\n");
             Ok(0)
         }
-        other => Err(Fail::Msg(format!(
-            "unknown command \"{other}\" for \"kubectl auth\""
-        ))),
+        other => Err(super::unknown_subcommand("auth", other)),
     }
 }
 

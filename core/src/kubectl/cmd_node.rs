@@ -59,7 +59,7 @@ pub async fn cordon(k: &mut Kubectl<'_>, args: &[String], value: bool) -> Res<i3
     let f = k.parse(cmd, args, CORDON_FLAGS)?;
     let dry = dry_run(&f)?;
     if f.args.is_empty() && !f.has("selector") {
-        return Err(Fail::Usage(
+        return Err(Fail::UsageHelp(
             cmd.to_string(),
             "USAGE: ".to_string() + cmd + " NODE [flags]",
         ));
@@ -82,14 +82,14 @@ const DRAIN_FLAGS: &[FlagDef] = &[
     flag("delete-emptydir-data", None, FlagKind::Bool),
     flag("delete-local-data", None, FlagKind::Bool),
     flag("force", None, FlagKind::Bool),
-    flag("grace-period", None, FlagKind::Value),
-    flag("timeout", None, FlagKind::Value),
+    flag("grace-period", None, FlagKind::Int),
+    flag("timeout", None, FlagKind::Duration),
     flag("disable-eviction", None, FlagKind::Bool),
     flag("skip-wait-for-delete-timeout", None, FlagKind::Value),
     flag("pod-selector", None, FlagKind::Value),
     flag("selector", Some('l'), FlagKind::Value),
     flag_opt("dry-run", "unchanged"),
-    flag("chunk-size", None, FlagKind::Value),
+    flag("chunk-size", None, FlagKind::Int),
 ];
 
 pub async fn drain(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
@@ -100,7 +100,7 @@ pub async fn drain(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     }
     let nodes = nodes_named(k, &f.args, f.get("selector"))?;
     if nodes.is_empty() {
-        return Err(Fail::Usage(
+        return Err(Fail::UsageHelp(
             "drain".to_string(),
             "USAGE: drain NODE [flags]".to_string(),
         ));
@@ -334,6 +334,11 @@ pub async fn taint(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
             )));
         }
     }
+    let Some(kind_arg) = resources.first().cloned() else {
+        return Err(Fail::Msg(
+            "one or more resources must be specified as <resource> <name>".to_string(),
+        ));
+    };
     if specs.is_empty() {
         return Err(Fail::Msg(
             "at least one taint update is required".to_string(),
@@ -343,11 +348,6 @@ pub async fn taint(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     for t in &specs {
         changes.push(parse_taint(t).map_err(|m| Fail::Usage("taint".to_string(), m))?);
     }
-    let Some(kind_arg) = resources.first().cloned() else {
-        return Err(Fail::Msg(
-            "one or more resources must be specified as <resource> <name>".to_string(),
-        ));
-    };
     let (kind, mut names) = match kind_arg.split_once('/') {
         Some((t, n)) => (t.to_string(), vec![n.to_string()]),
         None => (kind_arg.clone(), Vec::new()),

@@ -31,10 +31,10 @@ const RUN_FLAGS: &[FlagDef] = &[
     flag("image-pull-policy", None, FlagKind::Value),
     flag("annotations", None, FlagKind::List),
     flag("expose", None, FlagKind::Bool),
-    flag("pod-running-timeout", None, FlagKind::Value),
+    flag("pod-running-timeout", None, FlagKind::Duration),
     flag("privileged", None, FlagKind::Bool),
     flag("quiet", Some('q'), FlagKind::Bool),
-    flag("timeout", None, FlagKind::Value),
+    flag("timeout", None, FlagKind::Duration),
     flag("save-config", None, FlagKind::Bool),
     flag("template", None, FlagKind::Value),
     flag("allow-missing-template-keys", None, FlagKind::Bool),
@@ -57,14 +57,21 @@ fn labels_from(s: &str) -> Res<BTreeMap<String, String>> {
 
 pub async fn run(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     let f = k.parse("run", args, RUN_FLAGS)?;
+    // cobra checks required flags before the command sees its arguments.
+    if !f.has("image") {
+        return Err(Fail::Msg("required flag(s) \"image\" not set".to_string()));
+    }
     let Some(name) = f.args.first().cloned() else {
-        return Err(Fail::Usage(
+        return Err(Fail::UsageHelp(
             "run".to_string(),
             "NAME is required for run".to_string(),
         ));
     };
     let Some(image) = f.get("image").filter(|i| !i.is_empty()).map(str::to_string) else {
-        return Err(Fail::Msg("required flag(s) \"image\" not set".to_string()));
+        return Err(Fail::UsageHelp(
+            "run".to_string(),
+            "--image is required".to_string(),
+        ));
     };
     let format = k.output_format(f.get("output"), f.get("template"), false)?;
     let dry = dry_run(&f)?;
@@ -73,10 +80,17 @@ pub async fn run(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
         "Always" => RestartPolicy::Always,
         "OnFailure" => RestartPolicy::OnFailure,
         "Never" => RestartPolicy::Never,
-        other => return Err(Fail::Msg(format!("invalid restart policy: {other}"))),
+        other => {
+            return Err(Fail::UsageHelp(
+                "run".to_string(),
+                format!("invalid restart policy: {other}"),
+            ))
+        }
     };
     let interactive = f.bool("stdin") || f.bool("tty");
-    if f.bool("rm") && !interactive && !f.bool("attach") {
+    // -i and -t attach unless --attach=false says otherwise.
+    let attach = f.bool_or("attach", interactive);
+    if f.bool("rm") && !attach {
         return Err(Fail::Msg(
             "--rm should only be used for attached containers".to_string(),
         ));
@@ -146,7 +160,9 @@ pub async fn run(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     };
     if dry == DryRun::Client {
         let obj = Object::Pod(Rc::new(pod));
-        return k.report_write(&format, &obj, "created", dry).map(|()| 0);
+        return k
+            .report_generated(&format, &obj, |_| {}, "created", dry)
+            .map(|()| 0);
     }
     let mut pod = pod;
     pod.metadata.namespace = Some(namespace.clone());
@@ -156,7 +172,7 @@ pub async fn run(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     };
     let created = k.api(|api| api.create(pod, &opts))?;
     let obj = Object::Pod(created.clone());
-    if !interactive && !f.bool("attach") {
+    if !attach {
         k.report_write(&format, &obj, "created", dry)?;
         return Ok(0);
     }
@@ -204,7 +220,12 @@ async fn attach_run(k: &mut Kubectl<'_>, pod: &Rc<Pod>, f: &super::flags::Parsed
     if f.bool("tty") && k.proc().tty {
         k.err("If you don't see a command prompt, try pressing enter.\n");
     }
-    follow_logs(k, &ns, &name, &uid, &container, true).await;
+    let feed = if f.bool("stdin") {
+        stdin_feed(k, pod, &container)
+    } else {
+        None
+    };
+    follow_logs(k, &ns, &name, &uid, &container, true, feed).await;
     let p = k.api(|api| api.store.get::<Pod>(&ns, &name).cloned());
     let code = p
         .and_then(|p| {
@@ -225,17 +246,17 @@ const LOGS_FLAGS: &[FlagDef] = &[
     flag("container", Some('c'), FlagKind::Value),
     flag("follow", Some('f'), FlagKind::Bool),
     flag("previous", Some('p'), FlagKind::Bool),
-    flag("tail", None, FlagKind::Value),
-    flag("since", None, FlagKind::Value),
+    flag("tail", None, FlagKind::Int),
+    flag("since", None, FlagKind::Duration),
     flag("since-time", None, FlagKind::Value),
     flag("timestamps", None, FlagKind::Bool),
     flag("selector", Some('l'), FlagKind::Value),
     flag("all-containers", None, FlagKind::Bool),
     flag("prefix", None, FlagKind::Bool),
-    flag("max-log-requests", None, FlagKind::Value),
+    flag("max-log-requests", None, FlagKind::Int),
     flag("ignore-errors", None, FlagKind::Bool),
-    flag("limit-bytes", None, FlagKind::Value),
-    flag("pod-running-timeout", None, FlagKind::Value),
+    flag("limit-bytes", None, FlagKind::Int),
+    flag("pod-running-timeout", None, FlagKind::Duration),
     flag("insecure-skip-tls-verify-backend", None, FlagKind::Bool),
 ];
 
@@ -495,7 +516,7 @@ pub async fn logs(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
         for (pod, c) in &streams {
             let name = pod.name().to_string();
             let uid = pod.metadata.uid().to_string();
-            follow_logs(k, &ns, &name, &uid, c, false).await;
+            follow_logs(k, &ns, &name, &uid, c, false, None).await;
         }
     }
     Ok(0)
@@ -572,6 +593,34 @@ fn print_log(k: &mut Kubectl<'_>, pod: &Pod, c: &str, w: &LogWindow) -> Res<()> 
 
 /// Streams a container's new log output until it stops (or, when nobody
 /// can press Ctrl-C, until it has been quiet for a while).
+/// kubectl's side of an attached container's stdin: what the user types
+/// goes to the container; at the end of it, a `stdinOnce` container's
+/// stdin closes for good.
+struct StdinFeed {
+    writer: crate::userland::PipeWriter,
+    once: bool,
+}
+
+/// The stdin of a container that keeps it open (`stdin: true`); kubectl
+/// attaches to nothing otherwise.
+fn stdin_feed(k: &mut Kubectl<'_>, pod: &Pod, container: &str) -> Option<StdinFeed> {
+    let spec = pod.spec.containers.iter().find(|c| c.name == container)?;
+    if !spec.stdin {
+        return None;
+    }
+    let uid = pod.metadata.uid().to_string();
+    let node = k.api(|api| {
+        api.store
+            .get::<Pod>(pod.namespace(), pod.name())
+            .and_then(|p| p.node_name().map(str::to_string))
+    })?;
+    let writer = k.cluster().attach_stdin(&node, &uid, container)?;
+    Some(StdinFeed {
+        writer,
+        once: spec.stdin_once,
+    })
+}
+
 async fn follow_logs(
     k: &mut Kubectl<'_>,
     ns: &str,
@@ -579,6 +628,7 @@ async fn follow_logs(
     uid: &str,
     container: &str,
     from_start: bool,
+    mut feed: Option<StdinFeed>,
 ) {
     let mut shown = 0usize;
     if !from_start {
@@ -629,6 +679,30 @@ async fn follow_logs(
         }
         if !running {
             return;
+        }
+        // The container waits for input: pass on what the user types, or
+        // the end of it.
+        if feed.is_some() && k.cluster().main_waits_for_input(&node, uid, container) {
+            k.flush().await;
+            let data = k.proc().read(0, 4096).await;
+            match feed.take() {
+                Some(fd) if !data.is_empty() => {
+                    fd.writer.write(&data);
+                    feed = Some(fd);
+                    k.cluster().poke_pod(&node, uid);
+                }
+                Some(fd) => {
+                    drop(fd.writer);
+                    if fd.once {
+                        k.cluster().close_stdin(&node, uid, container);
+                    } else {
+                        k.cluster().poke_pod(&node, uid);
+                    }
+                }
+                None => {}
+            }
+            quiet_since = k.cluster().clock();
+            continue;
         }
         if !interactive && k.cluster().clock() - quiet_since > 60_000 {
             return;
@@ -690,7 +764,12 @@ pub async fn attach(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     }
     let name = pod.name().to_string();
     let uid = pod.metadata.uid().to_string();
-    follow_logs(k, &ns, &name, &uid, &c, false).await;
+    let feed = if f.bool("stdin") {
+        stdin_feed(k, &pod, &c)
+    } else {
+        None
+    };
+    follow_logs(k, &ns, &name, &uid, &c, false, feed).await;
     Ok(0)
 }
 
@@ -700,15 +779,14 @@ const EXEC_FLAGS: &[FlagDef] = &[
     flag("tty", Some('t'), FlagKind::Bool),
     flag("quiet", Some('q'), FlagKind::Bool),
     flag("filename", Some('f'), FlagKind::List),
-    flag("pod-running-timeout", None, FlagKind::Value),
+    flag("pod-running-timeout", None, FlagKind::Duration),
 ];
 
 pub async fn exec(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     let f = k.parse("exec", args, EXEC_FLAGS)?;
     let ns = k.namespace(&f);
     let Some(target) = f.args.first().cloned() else {
-        return Err(Fail::Usage(
-            "exec".to_string(),
+        return Err(Fail::Msg(
             "pod, type/name or --filename must be specified".to_string(),
         ));
     };

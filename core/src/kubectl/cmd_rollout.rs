@@ -12,9 +12,9 @@ use crate::value::Value;
 
 const FLAGS: &[FlagDef] = &[
     flag("watch", Some('w'), FlagKind::Bool),
-    flag("timeout", None, FlagKind::Value),
-    flag("revision", None, FlagKind::Value),
-    flag("to-revision", None, FlagKind::Value),
+    flag("timeout", None, FlagKind::Duration),
+    flag("revision", None, FlagKind::Int),
+    flag("to-revision", None, FlagKind::Int),
     flag("filename", Some('f'), FlagKind::List),
     flag("recursive", Some('R'), FlagKind::Bool),
     flag("selector", Some('l'), FlagKind::Value),
@@ -42,11 +42,14 @@ fn ensure_rollout_kind(obj: &Object, cmd: &str) -> Res<()> {
 
 pub async fn rollout(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     let Some(sub) = args.first().cloned() else {
-        return Err(Fail::Msg(
-            "rollout requires a subcommand: history, pause, restart, resume, status, undo"
-                .to_string(),
-        ));
+        return Err(Fail::GroupHelp("rollout"));
     };
+    if !matches!(
+        sub.as_str(),
+        "history" | "pause" | "restart" | "resume" | "status" | "undo"
+    ) {
+        return Err(super::unknown_subcommand("rollout", &sub));
+    }
     let cmd = format!("rollout {sub}");
     let f = k.parse(&cmd, &args[1..], FLAGS)?;
     let objects = k.named_objects(&cmd, &f, &f.args.clone()).await?;

@@ -11,7 +11,7 @@ use crate::value::Value;
 
 const WAIT_FLAGS: &[FlagDef] = &[
     flag("for", None, FlagKind::Value),
-    flag("timeout", None, FlagKind::Value),
+    flag("timeout", None, FlagKind::Duration),
     flag("selector", Some('l'), FlagKind::Value),
     flag("all", None, FlagKind::Bool),
     flag("all-namespaces", Some('A'), FlagKind::Bool),
@@ -26,6 +26,7 @@ const WAIT_FLAGS: &[FlagDef] = &[
 
 enum Condition {
     Delete,
+    /// `condition=Name[=value]`.
     Status(String, String),
     JsonPath(String, Option<String>),
     Create,
@@ -101,10 +102,7 @@ fn satisfied(obj: &Object, cond: &Condition) -> bool {
 
 pub async fn wait(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     let f = k.parse("wait", args, WAIT_FLAGS)?;
-    let Some(for_) = f.get("for") else {
-        return Err(Fail::Msg("--for must be specified".to_string()));
-    };
-    let cond = parse_for(for_)?;
+    let cond = parse_for(f.get("for").unwrap_or(""))?;
     let timeout: Millis = f
         .get("timeout")
         .and_then(super::cmd_delete::parse_duration)
@@ -113,6 +111,9 @@ pub async fn wait(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     // Resolve what to wait for: names, or a selector over a kind.
     let mut watched: Vec<(Kind, String, String)> = Vec::new();
     let targets = super::input::targets(&f.args)?;
+    if targets.is_empty() && !f.has("filename") {
+        return Err(Fail::Msg(super::NO_RESOURCES.to_string()));
+    }
     let labels = parse_labels(f.get("selector").unwrap_or("")).map_err(Fail::Msg)?;
     for t in &targets {
         let ns = if t.kind.info().namespaced {
@@ -213,7 +214,11 @@ fn indent(text: &str, by: usize) -> String {
 }
 
 fn fields_block(s: &StructInfo, out: &mut String, recursive: bool, depth: usize) {
-    for field in s.fields {
+    // kubectl lists fields by name, as its templates range over the schema's
+    // property map.
+    let mut fields: Vec<_> = s.fields.iter().collect();
+    fields.sort_by_key(|f| f.name);
+    for field in fields {
         let ty = (field.ty)();
         let required = if field.required { " -required-" } else { "" };
         if recursive {
@@ -251,7 +256,7 @@ fn fields_block(s: &StructInfo, out: &mut String, recursive: bool, depth: usize)
 pub async fn explain(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     let f = k.parse("explain", args, EXPLAIN_FLAGS)?;
     let Some(path) = f.args.first() else {
-        return Err(Fail::Usage("explain".to_string(), "You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources.".to_string()));
+        return Err(Fail::Msg("You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources.".to_string()));
     };
     let mut parts = path.split('.');
     let head = parts.next().unwrap_or("");
@@ -313,7 +318,7 @@ const EVENTS_FLAGS: &[FlagDef] = &[
     flag("watch", Some('w'), FlagKind::Bool),
     flag("no-headers", None, FlagKind::Bool),
     flag("output", Some('o'), FlagKind::Value),
-    flag("chunk-size", None, FlagKind::Value),
+    flag("chunk-size", None, FlagKind::Int),
     flag("template", None, FlagKind::Value),
     flag("allow-missing-template-keys", None, FlagKind::Bool),
 ];

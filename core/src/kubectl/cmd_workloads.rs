@@ -59,10 +59,11 @@ impl Kubectl<'_> {
             }
         }
         if targets.is_empty() {
-            return Err(Fail::Usage(
-                cmd.to_string(),
-                "You must provide one or more resources by argument or filename.".to_string(),
-            ));
+            // rollout's subcommands check for a resource themselves.
+            if cmd.starts_with("rollout ") {
+                return Err(Fail::Msg("required resource not specified".to_string()));
+            }
+            return Err(Fail::Msg(super::NO_RESOURCES.to_string()));
         }
         let mut out = Vec::new();
         for (t, ns) in targets {
@@ -134,14 +135,14 @@ fn ptr_mut<'a>(v: &'a mut Value, path: &[&str]) -> Option<&'a mut Value> {
 }
 
 const SCALE_FLAGS: &[FlagDef] = &[
-    flag("replicas", None, FlagKind::Value),
-    flag("current-replicas", None, FlagKind::Value),
+    flag("replicas", None, FlagKind::Int),
+    flag("current-replicas", None, FlagKind::Int),
     flag("resource-version", None, FlagKind::Value),
     flag("all", None, FlagKind::Bool),
     flag("selector", Some('l'), FlagKind::Value),
     flag("filename", Some('f'), FlagKind::List),
     flag("recursive", Some('R'), FlagKind::Bool),
-    flag("timeout", None, FlagKind::Value),
+    flag("timeout", None, FlagKind::Duration),
     flag_opt("dry-run", "unchanged"),
     flag("output", Some('o'), FlagKind::Value),
     flag("record", None, FlagKind::Bool),
@@ -241,10 +242,7 @@ fn pod_spec_path(kind: Kind) -> Option<&'static [&'static str]> {
 
 pub async fn set(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     let Some(sub) = args.first().cloned() else {
-        return Err(Fail::Msg(
-            "set requires a subcommand: image, env, resources, selector, serviceaccount, subject"
-                .to_string(),
-        ));
+        return Err(Fail::GroupHelp("set"));
     };
     let cmd = format!("set {sub}");
     let f = k.parse(&cmd, &args[1..], SET_FLAGS)?;
@@ -255,9 +253,11 @@ pub async fn set(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
         "image" => {
             let (resources, pairs): (Vec<String>, Vec<String>) =
                 f.args.iter().cloned().partition(|a| !a.contains('='));
+            if resources.is_empty() && !f.has("filename") {
+                return Err(Fail::Msg(super::NO_RESOURCES.to_string()));
+            }
             if pairs.is_empty() {
-                return Err(Fail::Usage(
-                    cmd,
+                return Err(Fail::Msg(
                     "at least one image update is required".to_string(),
                 ));
             }
@@ -426,9 +426,7 @@ pub async fn set(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
             }
             Ok(0)
         }
-        other => Err(Fail::Raw(format!(
-            "error: unknown command \"{other}\" for \"kubectl set\"\n"
-        ))),
+        other => Err(super::unknown_subcommand("set", other)),
     }
 }
 
@@ -465,8 +463,7 @@ pub async fn patch(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
             String::from_utf8_lossy(&data).into_owned()
         }
         (None, None) => {
-            return Err(Fail::Usage(
-                "patch".to_string(),
+            return Err(Fail::Msg(
                 "must specify --patch or --patch-file containing the contents of the patch"
                     .to_string(),
             ))
@@ -717,7 +714,13 @@ pub async fn expose(k: &mut Kubectl<'_>, args: &[String]) -> Res<i32> {
     };
     if dry == DryRun::Client {
         let o = Object::Service(std::rc::Rc::new(svc));
-        k.report_write(&format, &o, "exposed", dry)?;
+        k.report_generated(
+            &format,
+            &o,
+            super::output::tcp_service_ports,
+            "exposed",
+            dry,
+        )?;
         return Ok(0);
     }
     let mut svc = svc;

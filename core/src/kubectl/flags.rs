@@ -12,6 +12,10 @@ pub enum FlagKind {
     Value,
     /// Repeatable: every occurrence is kept (`--from-literal`, `-f`).
     List,
+    /// An integer, checked as pflag parses it (`--replicas`, `--tail`).
+    Int,
+    /// A Go duration (`30s`, `1m30s`, `0`), checked as pflag parses it.
+    Duration,
 }
 
 /// One flag a command accepts.
@@ -129,6 +133,73 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
+/// Why Go's `time.ParseDuration` refuses `s`, if it does: `0`, or signed
+/// runs of a decimal number and a unit.
+fn duration_error(s: &str) -> Option<String> {
+    let invalid = || Some(format!("time: invalid duration \"{s}\""));
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    if body == "0" {
+        return None;
+    }
+    if body.is_empty() {
+        return invalid();
+    }
+    let mut rest = body;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let number = &rest[..digits];
+        if number.is_empty() || number == "." || number.matches('.').count() > 1 {
+            return invalid();
+        }
+        rest = &rest[digits..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let unit = &rest[..unit_len];
+        if unit.is_empty() {
+            return Some(format!("time: missing unit in duration \"{s}\""));
+        }
+        if !matches!(
+            unit,
+            "ns" | "us" | "\u{b5}s" | "\u{3bc}s" | "ms" | "s" | "m" | "h"
+        ) {
+            return Some(format!("time: unknown unit \"{unit}\" in duration \"{s}\""));
+        }
+        rest = &rest[unit_len..];
+    }
+    None
+}
+
+/// Why pflag refuses a value for a typed flag, if it does.
+fn check_value(d: &FlagDef, v: &str) -> Option<String> {
+    match d.kind {
+        FlagKind::Int => {
+            let digits = v.strip_prefix(['-', '+']).unwrap_or(v);
+            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                if v.parse::<i64>().is_ok() {
+                    return None;
+                }
+                return Some(format!(
+                    "strconv.ParseInt: parsing \"{v}\": value out of range"
+                ));
+            }
+            Some(format!("strconv.ParseInt: parsing \"{v}\": invalid syntax"))
+        }
+        FlagKind::Duration => duration_error(v),
+        _ => None,
+    }
+}
+
+/// pflag's name for a flag in its messages: `-r, --replicas` or `--tail`.
+fn flag_label(d: &FlagDef) -> String {
+    match d.short {
+        Some(c) => format!("-{c}, --{}", d.long),
+        None => format!("--{}", d.long),
+    }
+}
+
 /// Parses `argv` (without the command words) against `defs` and the
 /// global flags.
 pub fn parse(argv: &[String], defs: &[FlagDef]) -> Result<Parsed, FlagError> {
@@ -143,12 +214,19 @@ pub fn parse(argv: &[String], defs: &[FlagDef]) -> Result<Parsed, FlagError> {
             .find(|d| d.short == Some(c))
     };
     let mut out = Parsed::default();
-    let set = |out: &mut Parsed, d: &FlagDef, v: String| {
+    let set = |out: &mut Parsed, d: &FlagDef, v: String| -> Result<(), FlagError> {
+        if let Some(why) = check_value(d, &v) {
+            return Err(FlagError(format!(
+                "invalid argument \"{v}\" for \"{}\" flag: {why}",
+                flag_label(d)
+            )));
+        }
         let entry = out.values.entry(d.long).or_default();
         if d.kind != FlagKind::List {
             entry.clear();
         }
         entry.push(v);
+        Ok(())
     };
     let mut i = 0;
     while i < argv.len() {
@@ -176,7 +254,7 @@ pub fn parse(argv: &[String], defs: &[FlagDef]) -> Result<Parsed, FlagError> {
                             ))
                         })?,
                     };
-                    set(&mut out, d, v.to_string());
+                    set(&mut out, d, v.to_string())?;
                 }
                 _ => {
                     let v = match inline {
@@ -194,7 +272,7 @@ pub fn parse(argv: &[String], defs: &[FlagDef]) -> Result<Parsed, FlagError> {
                             }
                         },
                     };
-                    set(&mut out, d, v);
+                    set(&mut out, d, v)?;
                 }
             }
             continue;
@@ -218,10 +296,10 @@ pub fn parse(argv: &[String], defs: &[FlagDef]) -> Result<Parsed, FlagError> {
                                     d.long
                                 ))
                             })?;
-                            set(&mut out, d, b.to_string());
+                            set(&mut out, d, b.to_string())?;
                             j = chars.len();
                         } else {
-                            set(&mut out, d, "true".to_string());
+                            set(&mut out, d, "true".to_string())?;
                         }
                     }
                     _ => {
@@ -239,7 +317,7 @@ pub fn parse(argv: &[String], defs: &[FlagDef]) -> Result<Parsed, FlagError> {
                             i += 1;
                             v.clone()
                         };
-                        set(&mut out, d, v);
+                        set(&mut out, d, v)?;
                         j = chars.len();
                     }
                 }
@@ -262,6 +340,8 @@ mod tests {
         flag("tty", Some('t'), FlagKind::Bool),
         flag("filename", Some('f'), FlagKind::List),
         flag_opt("dry-run", "unchanged"),
+        flag("replicas", Some('r'), FlagKind::Int),
+        flag("timeout", None, FlagKind::Duration),
     ];
 
     fn args(s: &str) -> Vec<String> {
@@ -312,6 +392,46 @@ mod tests {
                 Err(FlagError(want.to_string())),
                 "{input}"
             );
+        }
+    }
+
+    #[test]
+    fn typed_values_are_checked_as_pflag_checks_them() {
+        let cases = [
+            ("a whole number is an int", "--replicas=3", None),
+            ("a signed number is an int", "-r=-2", None),
+            (
+                "a word is not an int",
+                "--replicas=x",
+                Some("invalid argument \"x\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"x\": invalid syntax"),
+            ),
+            (
+                "a huge number is out of range",
+                "--replicas=99999999999999999999",
+                Some("invalid argument \"99999999999999999999\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"99999999999999999999\": value out of range"),
+            ),
+            ("a duration has units", "--timeout=1m30s", None),
+            ("zero needs no unit", "--timeout=0", None),
+            ("a fraction is a duration", "--timeout=1.5h", None),
+            (
+                "a bare number lacks a unit",
+                "--timeout=5",
+                Some("invalid argument \"5\" for \"--timeout\" flag: time: missing unit in duration \"5\""),
+            ),
+            (
+                "an unknown unit is named",
+                "--timeout=1x",
+                Some("invalid argument \"1x\" for \"--timeout\" flag: time: unknown unit \"x\" in duration \"1x\""),
+            ),
+            (
+                "a word is no duration",
+                "--timeout=abc",
+                Some("invalid argument \"abc\" for \"--timeout\" flag: time: invalid duration \"abc\""),
+            ),
+        ];
+        for (name, input, want) in cases {
+            let got = parse(&args(input), DEFS).err().map(|FlagError(m)| m);
+            assert_eq!(got.as_deref(), want, "{name}");
         }
     }
 }

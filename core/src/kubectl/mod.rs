@@ -18,6 +18,7 @@ mod cmd_wait;
 mod cmd_workloads;
 pub mod describe;
 pub mod flags;
+mod help;
 mod input;
 mod output;
 pub mod patch;
@@ -63,11 +64,14 @@ pub fn kubectl_main(p: Proc) -> ProgramFuture {
 pub enum Fail {
     /// `error: <msg>`.
     Msg(String),
-    /// A flag error: `error: <msg>` and `See 'kubectl <cmd> --help' for usage.`
+    /// A flag error: `error: <msg>` and `See 'kubectl <cmd> --help' for
+    /// usage.`
     Usage(String, String),
-    /// A command's own usage error (`cmdutil.UsageErrorf`): `error: <msg>`
-    /// and `See 'kubectl <cmd> -h' for help and examples`.
+    /// kubectl's `UsageErrorf`: `error: <msg>` and `See 'kubectl <cmd> -h'
+    /// for help and examples`.
     UsageHelp(String, String),
+    /// A command group run without a subcommand: its help, exit status 1.
+    GroupHelp(&'static str),
     /// A server error, with the operation and source when kubectl adds them
     /// (`error when creating "x.yaml": …`).
     Api(ApiError, Option<(&'static str, String)>),
@@ -90,6 +94,14 @@ pub struct Kubectl<'p> {
     p: &'p Proc,
     cluster: Rc<RefCell<Cluster>>,
     pending: Vec<(Stream, String)>,
+}
+
+/// kubectl's error for a command given neither resources nor files.
+pub const NO_RESOURCES: &str = "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
+
+/// A command group's answer to a subcommand it does not know.
+pub fn unknown_subcommand(group: &str, sub: &str) -> Fail {
+    Fail::UsageHelp(group.to_string(), format!("unknown command \"{sub}\""))
 }
 
 /// An object's `metadata.annotations`, created when missing.
@@ -173,8 +185,10 @@ impl<'p> Kubectl<'p> {
     pub fn report(&mut self, e: Fail) -> i32 {
         match e {
             Fail::Msg(m) => {
-                let m = m.trim_end_matches('\n').to_string();
-                self.err(format!("error: {m}\n"));
+                // kubectl adds a newline only when the message lacks one,
+                // so messages that end in blank lines keep them.
+                let nl = if m.ends_with('\n') { "" } else { "\n" };
+                self.err(format!("error: {m}{nl}"));
                 1
             }
             Fail::Usage(cmd, m) => {
@@ -187,6 +201,14 @@ impl<'p> Kubectl<'p> {
                 self.err(format!(
                     "error: {m}\nSee 'kubectl {cmd} -h' for help and examples\n"
                 ));
+                1
+            }
+            Fail::GroupHelp(path) => {
+                match help::group_help(path) {
+                    Some((text, true)) => self.err(text),
+                    Some((text, false)) => self.out(text),
+                    None => self.err(format!("error: {path} requires a subcommand\n")),
+                }
                 1
             }
             Fail::Api(e, src) => {
@@ -241,6 +263,21 @@ impl<'p> Kubectl<'p> {
         };
         let mut rest: Vec<String> = globals;
         rest.extend(args[i + 1..].iter().cloned());
+        if cmd == "help" {
+            let words: Vec<String> = args[i + 1..].to_vec();
+            let text = match words.split_first() {
+                Some((c, more)) => help::command_help(c, more),
+                None => None,
+            };
+            self.out(text.unwrap_or(cmd_misc::ROOT_HELP));
+            return Ok(0);
+        }
+        if help::asks_for_help(&rest) {
+            if let Some(text) = help::command_help(cmd, &args[i + 1..]) {
+                self.out(text);
+                return Ok(0);
+            }
+        }
         match cmd.as_str() {
             "get" => cmd_get::get(self, &rest).await,
             "describe" => cmd_get::describe(self, &rest).await,
@@ -266,7 +303,11 @@ impl<'p> Kubectl<'p> {
             "wait" => cmd_wait::wait(self, &rest).await,
             "explain" => cmd_wait::explain(self, &rest).await,
             "events" => cmd_wait::events(self, &rest).await,
+            "top" if rest.iter().all(|a| a.starts_with('-')) => Err(Fail::GroupHelp("top")),
             "top" => Err(Fail::Msg("Metrics API not available".to_string())),
+            "edit" if rest.iter().all(|a| a.starts_with('-')) => {
+                Err(Fail::Msg(NO_RESOURCES.to_string()))
+            }
             "edit" => Err(Fail::Msg("edit needs an editor, which this terminal does not have; use kubectl apply, patch, set or scale".to_string())),
             "version" => cmd_misc::version(self, &rest).await,
             "api-resources" => cmd_misc::api_resources(self, &rest).await,

@@ -17,7 +17,9 @@ pub enum Format {
     Yaml,
     Name,
     JsonPath(String, bool),
-    CustomColumns(String),
+    /// The columns' spec, and whether `--no-headers` drops the header
+    /// (kubectl honours it for `custom-columns=`, not for a file).
+    CustomColumns(String, bool),
     GoTemplate(String),
 }
 
@@ -82,7 +84,7 @@ impl Kubectl<'_> {
                         "custom-columns format specified but no custom columns given".to_string(),
                     ));
                 }
-                Format::CustomColumns(spec)
+                Format::CustomColumns(spec, false)
             }
             "custom-columns-file" if tables => {
                 let path = arg.unwrap_or_default();
@@ -94,7 +96,7 @@ impl Kubectl<'_> {
                     .map(|c| format!("{}:{}", c.header, c.field_spec))
                     .collect::<Vec<_>>()
                     .join(",");
-                Format::CustomColumns(spec)
+                Format::CustomColumns(spec, false)
             }
             "go-template" | "template" => {
                 let t = arg.ok_or_else(|| {
@@ -143,8 +145,8 @@ impl Kubectl<'_> {
                     }
                 }
             }
-            Format::CustomColumns(spec) => {
-                let mut cc = CustomColumns::from_spec(spec, false).map_err(Fail::Msg)?;
+            Format::CustomColumns(spec, no_headers) => {
+                let mut cc = CustomColumns::from_spec(spec, *no_headers).map_err(Fail::Msg)?;
                 match cc.print(&doc) {
                     Ok(s) => self.out(s),
                     Err(e) => {
@@ -190,4 +192,250 @@ pub fn resource_name(v: &Value) -> String {
 /// `pod/nginx` for a stored object.
 pub fn object_name(o: &Object) -> String {
     format!("{}/{}", o.info().qualified_singular(), o.name())
+}
+
+/// Field names in the order Go's API structs declare them, for objects
+/// kubectl builds itself (`create deployment`, `run`, `expose` with
+/// `--dry-run=client -o json`): those print in struct order, while objects
+/// read from files or the server print with sorted keys. One list serves
+/// every struct because the structs kubectl generates never order two
+/// shared names differently.
+const GO_FIELD_ORDER: &[&str] = &[
+    "kind",
+    "apiVersion",
+    "metadata",
+    "name",
+    "generateName",
+    "namespace",
+    "selfLink",
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "labels",
+    "annotations",
+    "ownerReferences",
+    "finalizers",
+    "managedFields",
+    "immutable",
+    "data",
+    "binaryData",
+    "stringData",
+    "secrets",
+    "imagePullSecrets",
+    "automountServiceAccountToken",
+    "spec",
+    "schedule",
+    "timeZone",
+    "startingDeadlineSeconds",
+    "concurrencyPolicy",
+    "parallelism",
+    "completions",
+    "activeDeadlineSeconds",
+    "podFailurePolicy",
+    "successPolicy",
+    "backoffLimit",
+    "backoffLimitPerIndex",
+    "maxFailedIndexes",
+    "replicas",
+    "image",
+    "command",
+    "args",
+    "workingDir",
+    "ports",
+    "selector",
+    "matchLabels",
+    "matchExpressions",
+    "manualSelector",
+    "template",
+    "jobTemplate",
+    "successfulJobsHistoryLimit",
+    "failedJobsHistoryLimit",
+    "ttlSecondsAfterFinished",
+    "completionMode",
+    "suspend",
+    "podReplacementPolicy",
+    "managedBy",
+    "strategy",
+    "minReadySeconds",
+    "revisionHistoryLimit",
+    "paused",
+    "progressDeadlineSeconds",
+    "volumes",
+    "initContainers",
+    "containers",
+    "hostPort",
+    "containerPort",
+    "protocol",
+    "appProtocol",
+    "port",
+    "targetPort",
+    "nodePort",
+    "hostIP",
+    "clusterIP",
+    "clusterIPs",
+    "type",
+    "externalIPs",
+    "sessionAffinity",
+    "loadBalancerIP",
+    "loadBalancerSourceRanges",
+    "externalName",
+    "envFrom",
+    "env",
+    "value",
+    "valueFrom",
+    "resources",
+    "limits",
+    "requests",
+    "resizePolicy",
+    "restartPolicy",
+    "volumeMounts",
+    "livenessProbe",
+    "readinessProbe",
+    "startupProbe",
+    "lifecycle",
+    "terminationMessagePath",
+    "terminationMessagePolicy",
+    "imagePullPolicy",
+    "securityContext",
+    "privileged",
+    "stdin",
+    "stdinOnce",
+    "tty",
+    "terminationGracePeriodSeconds",
+    "dnsPolicy",
+    "nodeSelector",
+    "serviceAccountName",
+    "serviceAccount",
+    "nodeName",
+    "hostNetwork",
+    "hostPID",
+    "hostIPC",
+    "hostname",
+    "subdomain",
+    "affinity",
+    "schedulerName",
+    "tolerations",
+    "status",
+    "loadBalancer",
+];
+
+/// Fields whose values are Go maps, printed with sorted keys.
+fn is_go_map(field: &str, v: &Map) -> bool {
+    match field {
+        "labels" | "annotations" | "matchLabels" | "data" | "binaryData" | "stringData"
+        | "nodeSelector" | "limits" | "requests" => true,
+        // A Service's selector is a map; a workload's is a LabelSelector.
+        "selector" => !v
+            .keys()
+            .all(|k| k == "matchLabels" || k == "matchExpressions"),
+        _ => false,
+    }
+}
+
+/// `json.MarshalIndent(obj, "", "    ")` of a typed object kubectl built:
+/// struct fields in declaration order, map keys sorted.
+pub fn go_struct_json(v: &Value) -> String {
+    let mut out = String::new();
+    write_struct_json(&mut out, v, "", 0);
+    out
+}
+
+fn write_struct_json(out: &mut String, v: &Value, field: &str, depth: usize) {
+    let pad = |out: &mut String, depth: usize| {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("    ");
+        }
+    };
+    match v {
+        Value::Array(items) if !items.is_empty() => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                pad(out, depth + 1);
+                write_struct_json(out, item, field, depth + 1);
+            }
+            pad(out, depth);
+            out.push(']');
+        }
+        Value::Object(map) if !map.is_empty() => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            if !is_go_map(field, map) {
+                let rank = |k: &str| {
+                    GO_FIELD_ORDER
+                        .iter()
+                        .position(|f| *f == k)
+                        .unwrap_or(GO_FIELD_ORDER.len())
+                };
+                keys.sort_by_key(|k| rank(k));
+            }
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                pad(out, depth + 1);
+                crate::value::write_json_string(out, k);
+                out.push_str(": ");
+                if let Some(item) = map.get(k) {
+                    write_struct_json(out, item, k, depth + 1);
+                }
+            }
+            pad(out, depth);
+            out.push('}');
+        }
+        other => out.push_str(&other.to_json()),
+    }
+}
+
+impl Kubectl<'_> {
+    /// Prints an object kubectl built itself (a generator's result), after
+    /// `adjust` sets what kubectl's generator sets but the stored form
+    /// cannot tell from a default (`protocol: TCP` on service ports).
+    pub fn report_generated(
+        &mut self,
+        format: &Format,
+        obj: &Object,
+        adjust: impl FnOnce(&mut Value),
+        verb: &str,
+        dry: super::cmd_apply::DryRun,
+    ) -> Res<()> {
+        match format {
+            Format::Table => self.report_write(format, obj, verb, dry),
+            Format::Json => {
+                let mut v = obj.encode();
+                adjust(&mut v);
+                self.out(format!("{}\n", go_struct_json(&v)));
+                Ok(())
+            }
+            other => {
+                let mut v = obj.encode();
+                adjust(&mut v);
+                self.print_objects(other, &[v], true)
+            }
+        }
+    }
+}
+
+/// Sets `protocol: TCP` on every port of a Service in `v`, as kubectl's
+/// service generators do.
+pub fn tcp_service_ports(v: &mut Value) {
+    let ports = v
+        .as_object_mut()
+        .and_then(|m| m.get_mut("spec"))
+        .and_then(Value::as_object_mut)
+        .and_then(|m| m.get_mut("ports"));
+    if let Some(Value::Array(ports)) = ports {
+        for p in ports {
+            if let Value::Object(m) = p {
+                m.entry("protocol".to_string())
+                    .or_insert_with(|| Value::from("TCP"));
+            }
+        }
+    }
 }

@@ -22,7 +22,7 @@ use crate::network::Network;
 use crate::sim::topology::NodeSpecConfig;
 use crate::sim::{Task, Timers};
 use crate::store::{Object, WatchEvent, WatchType};
-use crate::userland::{Chunk, ExecHandle, ExecOptions, Machine};
+use crate::userland::{Chunk, ExecHandle, ExecOptions, Machine, PipeWriter};
 
 pub use node_status::{node_ip, pod_cidr, KUBE_VERSION};
 use pod::{PodWorker, Sandbox};
@@ -365,6 +365,43 @@ impl Kubelet {
             .get(uid)
             .and_then(|w| w.ctr_index(container).map(|i| w.ctrs[i].instances > 0))
             .unwrap_or(false)
+    }
+
+    /// A writer to the stdin of a container started with `stdin: true`,
+    /// and whether its main process now waits for input (`kubectl attach -i`).
+    pub fn attach_stdin(&self, uid: &str, container: &str) -> Option<PipeWriter> {
+        let w = self.pods.get(uid)?;
+        let i = w.ctr_index(container)?;
+        w.ctrs[i].inst.as_ref()?.stdin.clone()
+    }
+
+    /// Whether a container's main process waits for input.
+    pub fn main_waits_for_input(&mut self, uid: &str, container: &str) -> bool {
+        let Some(w) = self.pods.get_mut(uid) else {
+            return false;
+        };
+        let Some(i) = w.ctr_index(container) else {
+            return false;
+        };
+        match w.ctrs[i].inst.as_mut() {
+            Some(inst) => {
+                let pid = inst.pid;
+                inst.machine.waits_for_input(pid)
+            }
+            None => false,
+        }
+    }
+
+    /// Closes a container's stdin for good (`stdinOnce`: the first attach
+    /// session ended), so its main process reads end of input.
+    pub fn close_stdin(&mut self, uid: &str, container: &str) {
+        if let Some(w) = self.pods.get_mut(uid) {
+            if let Some(i) = w.ctr_index(container) {
+                if let Some(inst) = w.ctrs[i].inst.as_mut() {
+                    inst.stdin = None;
+                }
+            }
+        }
     }
 
     /// The machine of a running container, for `kubectl exec`.

@@ -9,7 +9,7 @@ use crate::api::corev1::{Container, Pod, VolumeMountStatus};
 use crate::api::time::Time;
 use crate::apiserver::Millis;
 use crate::images::ImageInfo;
-use crate::userland::{ExecHandle, Machine, Output, Pid, Volume};
+use crate::userland::{ExecHandle, Machine, Output, Pid, PipeWriter, Volume};
 
 /// The pod sandbox (network namespace and IP).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,6 +25,9 @@ pub struct Instance {
     pub machine: Machine,
     pub pid: Pid,
     pub started_at: Millis,
+    /// The open end of the main process's stdin (`stdin: true`), until
+    /// a `stdinOnce` attach session closes it.
+    pub stdin: Option<PipeWriter>,
 }
 
 /// Why a container is being stopped.

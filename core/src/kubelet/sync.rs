@@ -603,7 +603,9 @@ impl Kubelet {
         c.view.image_id = img.image_id.clone();
         let log = c.log.clone();
         let started = match argv {
-            Some(argv) => machine.start(argv.clone(), log).map_err(|e| start_error(&argv, &e)),
+            Some(argv) => machine
+                .start_attachable(argv.clone(), log, c.spec.stdin, c.spec.tty)
+                .map_err(|e| start_error(&argv, &e)),
             None => Err("failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: no command specified: unknown".to_string()),
         };
         match started {
@@ -629,12 +631,13 @@ impl Kubelet {
                 );
                 self.schedule_sync(w, cx, now + PLEG_PERIOD);
             }
-            Ok(pid) => {
+            Ok((pid, stdin)) => {
                 c.inst = Some(Instance {
                     id: container_id.clone(),
                     machine,
                     pid,
                     started_at: now,
+                    stdin,
                 });
                 self.event(
                     cx,

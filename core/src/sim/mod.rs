@@ -489,6 +489,31 @@ impl Cluster {
             .is_none_or(|m| m.waits_for_input(pid))
     }
 
+    /// The stdin of a container started with `stdin: true` (`attach -i`).
+    pub fn attach_stdin(
+        &self,
+        node: &str,
+        uid: &str,
+        container: &str,
+    ) -> Option<crate::userland::PipeWriter> {
+        self.kubelets.get(node)?.attach_stdin(uid, container)
+    }
+
+    /// Whether a container's main process waits for input.
+    pub fn main_waits_for_input(&mut self, node: &str, uid: &str, container: &str) -> bool {
+        self.kubelets
+            .get_mut(node)
+            .is_some_and(|k| k.main_waits_for_input(uid, container))
+    }
+
+    /// Ends a container's stdin (`stdinOnce` after the first attach).
+    pub fn close_stdin(&mut self, node: &str, uid: &str, container: &str) {
+        if let Some(k) = self.kubelets.get_mut(node) {
+            k.close_stdin(uid, container);
+        }
+        self.poke_pod(node, uid);
+    }
+
     /// Lets a pod's containers react to input written to them.
     pub fn poke_pod(&mut self, node: &str, uid: &str) {
         let Some(k) = self.kubelets.get_mut(node) else {

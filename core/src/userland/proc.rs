@@ -682,16 +682,37 @@ impl Machine {
     /// Starts the main process (pid 1, or the next pid after a restart) the
     /// way a container runtime does: `argv[0]` is looked up in `PATH`.
     pub fn start(&mut self, argv: Vec<String>, log: Output) -> Result<Pid, SpawnError> {
+        self.start_attachable(argv, log, false, false)
+            .map(|(pid, _)| pid)
+    }
+
+    /// Starts the main process with its stdin open (a container with
+    /// `stdin: true`): it reads what `kubectl attach -i` or `run -i` writes
+    /// through the returned writer, and sees end of input once every writer
+    /// is gone. `tty` gives it a terminal, as `tty: true` does.
+    pub fn start_attachable(
+        &mut self,
+        argv: Vec<String>,
+        log: Output,
+        stdin: bool,
+        tty: bool,
+    ) -> Result<(Pid, Option<PipeWriter>), SpawnError> {
+        let (stdin_fd, writer) = if stdin {
+            let (r, w) = pipe(self.k.dirty.clone());
+            (Fd::PipeR(r), Some(w))
+        } else {
+            (Fd::Null, None)
+        };
         let fds = Fds::new(
-            Fd::Null,
+            stdin_fd,
             Fd::Out(log.clone(), Stream::Stdout),
             Fd::Out(log, Stream::Stderr),
         );
         let env = self.k.env.clone();
         let cwd = self.k.working_dir.clone();
-        let pid = self.k.spawn_argv(0, argv, env, cwd, fds, false)?;
+        let pid = self.k.spawn_argv(0, argv, env, cwd, fds, tty)?;
         self.k.run();
-        Ok(pid)
+        Ok((pid, writer))
     }
 
     /// Runs an extra process in the container (`kubectl exec`, probes, hooks).

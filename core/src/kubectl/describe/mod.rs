@@ -83,7 +83,7 @@ pub fn describe(store: &Store, obj: &Object, now_ms: i64, opts: DescribeOptions)
                 .map(|p| p.as_ref())
                 .filter(|p| !matches!(p.phase(), PodPhase::Succeeded | PodPhase::Failed))
                 .collect();
-            let lease = NodeLease::kept_by_kubelet(n);
+            let lease = NodeLease::kept_by_kubelet(n, now_ms);
             describe_node(n, &pods, Some(&lease), events.as_deref(), now_ms)
         }
         Object::Namespace(ns) => describe_namespace(ns, now_ms),

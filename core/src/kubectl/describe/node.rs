@@ -20,15 +20,15 @@ pub struct NodeLease {
 
 impl NodeLease {
     /// The lease a node's kubelet keeps: held in the node's name, never
-    /// acquired by anyone else, renewed with every heartbeat (the Ready
-    /// condition's last heartbeat stands in for the renew time).
-    pub fn kept_by_kubelet(node: &Node) -> NodeLease {
-        let renew = node
-            .status
-            .conditions
-            .iter()
-            .find(|c| c.type_ == "Ready")
-            .and_then(|c| c.last_heartbeat_time);
+    /// acquired by anyone else, and renewed every 10 s (a quarter of its
+    /// 40 s duration) since the node registered, so at `now` it was last
+    /// renewed at most 10 s ago.
+    pub fn kept_by_kubelet(node: &Node, now_ms: i64) -> NodeLease {
+        const RENEW_MS: i64 = 10_000;
+        let renew = node.metadata.creation_timestamp.map(|created| {
+            let since = (now_ms - created.millis()).max(0);
+            Time::from_millis(created.millis() + since / RENEW_MS * RENEW_MS)
+        });
         NodeLease {
             holder_identity: Some(node.metadata.name().to_string()),
             acquire_time: None,

@@ -226,15 +226,20 @@ fn index_field(fp: &str, prefix: &str) -> Option<String> {
     Some(rest.to_string())
 }
 
-/// `fieldpath.ExtractFieldPathAsString` for the paths the API accepts.
+/// How kubectl prints a projected source's `optional` (`%v` of a *bool):
+/// `<nil>` when unset. A set one prints as a pointer address in kubectl;
+/// its value is the useful part.
+fn go_bool_ptr(b: Option<bool>) -> String {
+    match b {
+        None => "<nil>".to_string(),
+        Some(b) => b.to_string(),
+    }
+}
+
+/// kubectl's `fieldpath.ExtractFieldPathAsString`: it knows only metadata,
+/// so `spec.nodeName` or `status.podIP` print empty even on a running pod.
 fn resolve_field(pod: &Pod, field_path: &str) -> String {
     let meta = &pod.metadata;
-    let joined_ips = |ips: &[crate::api::corev1::PodIp]| {
-        ips.iter()
-            .map(|i| i.ip.as_str())
-            .collect::<Vec<_>>()
-            .join(",")
-    };
     if let Some(k) = index_field(field_path, "metadata.labels['") {
         return meta.labels.get(&k).cloned().unwrap_or_default();
     }
@@ -253,12 +258,6 @@ fn resolve_field(pod: &Pod, field_path: &str) -> String {
         "metadata.uid" => meta.uid().to_string(),
         "metadata.labels" => map_text(&meta.labels),
         "metadata.annotations" => map_text(&meta.annotations),
-        "spec.nodeName" => pod.spec.node_name.clone(),
-        "spec.serviceAccountName" => pod.spec.service_account_name.clone(),
-        "status.hostIP" => pod.status.host_ip.clone(),
-        "status.hostIPs" => joined_ips(&pod.status.host_ips),
-        "status.podIP" => pod.status.pod_ip.clone(),
-        "status.podIPs" => joined_ips(&pod.status.pod_ips),
         _ => String::new(),
     }
 }
@@ -272,14 +271,15 @@ fn resource_field_value(c: &Container, resource: &str, divisor: &Quantity) -> Op
         _ => return None,
     };
     let q = list.get(name).copied().unwrap_or_default();
-    // Go divides as floats and rounds up; a zero divisor counts as one.
-    let ceil_div = |a: i64, d: i64| {
-        let d = if d == 0 { 1 } else { d };
-        (a as f64 / d as f64).ceil() as i64
-    };
+    // Go divides as floats and rounds up; an unset divisor means 1 (one
+    // core, one byte).
+    let ceil_div = |a: i64, d: i64| (a as f64 / d as f64).ceil() as i64;
+    let unset = divisor.millis() == 0;
     let value = match name {
-        "cpu" => ceil_div(q.millis(), divisor.millis()),
-        "memory" | "ephemeral-storage" => ceil_div(q.units(), divisor.units()),
+        "cpu" => ceil_div(q.millis(), if unset { 1000 } else { divisor.millis() }),
+        "memory" | "ephemeral-storage" => {
+            ceil_div(q.units(), if unset { 1 } else { divisor.units().max(1) })
+        }
         _ => return None,
     };
     Some(value.to_string())
@@ -767,9 +767,9 @@ fn describe_volume_source(w: &mut Doc, v: &Volume) {
                 w.write(
                     2,
                     &format!(
-                        "SecretName:\t{}\n    Optional:\t{}\n",
+                        "SecretName:\t{}\n    SecretOptionalName:\t{}\n",
                         sec.name,
-                        sec.optional == Some(true)
+                        go_bool_ptr(sec.optional)
                     ),
                 );
             } else if s.downward_api.is_some() {
@@ -778,9 +778,9 @@ fn describe_volume_source(w: &mut Doc, v: &Volume) {
                 w.write(
                     2,
                     &format!(
-                        "ConfigMapName:\t{}\n    Optional:\t{}\n",
+                        "ConfigMapName:\t{}\n    ConfigMapOptional:\t{}\n",
                         cm.name,
-                        cm.optional == Some(true)
+                        go_bool_ptr(cm.optional)
                     ),
                 );
             } else if let Some(t) = &s.service_account_token {

@@ -145,7 +145,7 @@ Volumes:
     Type:                    Projected (a volume that contains injected data from multiple sources)
     TokenExpirationSeconds:  3607
     ConfigMapName:           kube-root-ca.crt
-    Optional:                false
+    ConfigMapOptional:       <nil>
     DownwardAPI:             true
 QoS Class:                   BestEffort
 Node-Selectors:              <none>
@@ -559,7 +559,6 @@ Volume Claims:
     );
     let want = "\
 Name:           fluentd-elasticsearch
-Namespace:      kube-system
 Selector:       name=fluentd-elasticsearch
 Node-Selector:  <none>
 Labels:         k8s-app=fluentd-logging
@@ -699,7 +698,7 @@ fn describe_node_lists_pods_and_allocations() {
         r#"{"metadata":{"name":"kube-proxy-x2","namespace":"kube-system","creationTimestamp":"2026-01-05T09:00:27Z"},
         "spec":{"nodeName":"worker-1","containers":[{"name":"kube-proxy","image":"registry.k8s.io/kube-proxy:v1.32.0"}]},"status":{"phase":"Running"}}"#,
     );
-    let lease = NodeLease::kept_by_kubelet(&node);
+    let lease = NodeLease::kept_by_kubelet(&node, now());
     let text = describe_node(&node, &[&app, &proxy], Some(&lease), Some(&[]), now());
     let want = "\
 Name:               worker-1
@@ -713,7 +712,7 @@ Unschedulable:      false
 Lease:
   HolderIdentity:  worker-1
   AcquireTime:     <unset>
-  RenewTime:       Mon, 05 Jan 2026 09:10:10 +0000
+  RenewTime:       Mon, 05 Jan 2026 09:10:17 +0000
 Conditions:
   Type    Status  LastHeartbeatTime                 LastTransitionTime                Reason         Message
   ----    ------  -----------------                 ------------------                ------         -------

@@ -369,8 +369,8 @@ pub fn describe_daemon_set(
     let mut w = Doc::default();
     let meta = &ds.metadata;
     let st = &ds.status;
+    // kubectl's DaemonSet describer prints no Namespace line.
     w.write(0, &format!("Name:\t{}\n", meta.name()));
-    w.write(0, &format!("Namespace:\t{}\n", meta.namespace()));
     w.write(
         0,
         &format!(

@@ -73,6 +73,7 @@ pub const APPLETS: &[(&str, Program)] = &[
     ("uniq", text::uniq),
     ("tr", text::tr),
     ("cut", text::cut),
+    ("base64", text::base64),
     ("wget", net::wget),
     ("nc", net::nc),
     ("nslookup", net::nslookup),

@@ -10,6 +10,7 @@ applet!(sort, sort_main);
 applet!(uniq, uniq_main);
 applet!(tr, tr_main);
 applet!(cut, cut_main);
+applet!(base64, base64_main);
 
 fn args(p: &Proc) -> Vec<String> {
     p.argv.iter().skip(1).cloned().collect()
@@ -1396,6 +1397,67 @@ async fn cut_main(p: Proc) -> ExitStatus {
     match out(&p, text.as_bytes()).await {
         Ok(()) => ExitStatus::SUCCESS,
         Err(s) => s,
+    }
+}
+
+/// `base64 [-d] [-w COLS] [FILE]`: encodes with lines of 76 columns (`-w 0`:
+/// one line without a newline, as coreutils prints it), or decodes, ignoring
+/// line breaks.
+async fn base64_main(p: Proc) -> ExitStatus {
+    let opts = match getopt(&args(&p), "d", "w") {
+        Ok(o) => o,
+        Err(c) => return bad_option(&p, c).await,
+    };
+    let file = opts.operands.first().map(String::as_str).unwrap_or("-");
+    let data = match super::common::read_input(&p, file).await {
+        Ok(d) => d,
+        Err(e) => {
+            complain(&p, &format!("{file}: {e}")).await;
+            return ExitStatus::FAILURE;
+        }
+    };
+    if opts.has('d') {
+        let text: String = String::from_utf8_lossy(&data)
+            .chars()
+            .filter(|c| !c.is_ascii_whitespace())
+            .collect();
+        return match crate::api::corev1::base64_decode(&text) {
+            Ok(bytes) => match out(&p, &bytes).await {
+                Ok(()) => ExitStatus::SUCCESS,
+                Err(st) => st,
+            },
+            Err(_) => {
+                complain(&p, "invalid input").await;
+                ExitStatus::FAILURE
+            }
+        };
+    }
+    let cols = match opts.value('w').map(str::parse::<usize>) {
+        None => 76,
+        Some(Ok(n)) => n,
+        Some(Err(_)) => {
+            complain(
+                &p,
+                &format!("invalid number '{}'", opts.value('w').unwrap_or("")),
+            )
+            .await;
+            return ExitStatus::FAILURE;
+        }
+    };
+    let encoded = crate::api::corev1::base64_encode(&data);
+    let mut text = String::new();
+    if cols == 0 {
+        text.push_str(&encoded);
+    } else {
+        let bytes = encoded.as_bytes();
+        for line in bytes.chunks(cols) {
+            text.push_str(&String::from_utf8_lossy(line));
+            text.push('\n');
+        }
+    }
+    match out(&p, text.as_bytes()).await {
+        Ok(()) => ExitStatus::SUCCESS,
+        Err(st) => st,
     }
 }
 
