@@ -267,3 +267,30 @@ fn the_scheduled_timestamp_is_written_in_the_time_zone() {
     let scheduled = parse_rfc3339(stamp).expect("parses") / 1000;
     assert_eq!(j.metadata.name(), format!("zoned-{}", scheduled / 60));
 }
+
+#[test]
+fn only_the_newest_failed_job_is_kept() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    let yaml = cronjob("broken", "", "exit 1").replace(
+        "  jobTemplate:\n    spec:\n",
+        "  jobTemplate:\n    spec:\n      backoffLimit: 0\n",
+    );
+    apply(&mut c, &yaml);
+    c.advance_by(4 * 60_000 + 30_000);
+    let all = jobs(&c);
+    assert_eq!(
+        all.len(),
+        1,
+        "{:?}",
+        all.iter().map(|j| j.metadata.name()).collect::<Vec<_>>()
+    );
+    assert!(all[0].is_failed());
+    let ev = events(&c, "broken");
+    assert!(count(&ev, "SuccessfulDelete") >= 2);
+    assert!(ev.iter().any(|(r, m)| r == "SawCompletedJob"
+        && m.starts_with("Saw completed job: broken-")
+        && m.ends_with(", status: Failed")));
+    let status = cj(&c, "broken").status.clone();
+    assert_eq!(status.last_successful_time, None);
+    assert!(status.active.is_empty());
+}

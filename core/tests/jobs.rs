@@ -530,3 +530,187 @@ fn a_finished_job_with_a_ttl_is_deleted_in_the_foreground() {
         }
     }
 }
+
+/// The completion indexes of a Job's pods, oldest pod first.
+fn indexes_of(c: &Cluster, name: &str) -> Vec<String> {
+    pods_of(c, name)
+        .iter()
+        .map(|p| {
+            p.metadata
+                .annotation("batch.kubernetes.io/job-completion-index")
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn a_fail_index_rule_fails_the_index_without_retrying_it() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    let spec = "  completions: 3
+  parallelism: 3
+  completionMode: Indexed
+  backoffLimitPerIndex: 5
+  podFailurePolicy:
+    rules:
+    - action: FailIndex
+      onExitCodes:
+        operator: In
+        values: [3]
+";
+    apply(
+        &mut c,
+        &busy_job(
+            "failix",
+            spec,
+            "Never",
+            "if [ $JOB_COMPLETION_INDEX = 1 ]; then exit 3; fi; sleep 2",
+        ),
+    );
+    c.advance_by(30_000);
+    let j = job(&c, "failix");
+    assert_eq!(j.status.completed_indexes, "0,2");
+    assert_eq!(j.status.failed_indexes.as_deref(), Some("1"));
+    assert_eq!(j.status.failed, 1);
+    let mut ix = indexes_of(&c, "failix");
+    ix.sort();
+    assert_eq!(ix, ["0", "1", "2"], "index 1 is not retried");
+    let failed = j
+        .condition(podlab_core::api::batch::job::JobConditionType::Failed)
+        .expect("failed");
+    assert_eq!(
+        (failed.reason.as_str(), failed.message.as_str()),
+        ("FailedIndexes", "Job has failed indexes")
+    );
+}
+
+#[test]
+fn more_failed_indexes_than_allowed_fail_the_job_and_stop_the_rest() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    let spec = "  completions: 4
+  parallelism: 4
+  completionMode: Indexed
+  backoffLimitPerIndex: 0
+  maxFailedIndexes: 1
+";
+    apply(
+        &mut c,
+        &busy_job(
+            "maxfail",
+            spec,
+            "Never",
+            "case $JOB_COMPLETION_INDEX in 1|2) exit 1;; esac; sleep 3600",
+        ),
+    );
+    c.advance_by(10_000);
+    let j = job(&c, "maxfail");
+    assert_eq!(j.status.failed_indexes.as_deref(), Some("1,2"));
+    assert_eq!(
+        condition_of(&j, "FailureTarget"),
+        Some((
+            "FailureTarget".into(),
+            "True".into(),
+            "MaxFailedIndexesExceeded".into()
+        ))
+    );
+    assert_eq!(
+        condition_of(&j, "Failed"),
+        None,
+        "the sleeping pods are still terminating"
+    );
+    c.advance_by(60_000);
+    let j = job(&c, "maxfail");
+    let failed = j
+        .condition(podlab_core::api::batch::job::JobConditionType::Failed)
+        .expect("failed");
+    assert_eq!(
+        (failed.reason.as_str(), failed.message.as_str()),
+        (
+            "MaxFailedIndexesExceeded",
+            "Job has exceeded the specified maximal number of failed indexes"
+        )
+    );
+    assert_eq!(j.status.active, 0);
+    assert_eq!(j.status.terminating, Some(0));
+    let mut left = indexes_of(&c, "maxfail");
+    left.sort();
+    assert_eq!(
+        left,
+        ["1", "2"],
+        "the failed pods stay, the rest are deleted"
+    );
+}
+
+#[test]
+fn a_count_rule_counts_the_failure_against_the_backoff_limit() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    let spec = "  backoffLimit: 1
+  podFailurePolicy:
+    rules:
+    - action: Count
+      onExitCodes:
+        operator: In
+        values: [5]
+";
+    apply(&mut c, &busy_job("counted", spec, "Never", "exit 5"));
+    c.advance_by(60_000);
+    let j = job(&c, "counted");
+    assert_eq!(j.status.failed, 2);
+    assert_eq!(pods_of(&c, "counted").len(), 2);
+    assert_eq!(
+        condition_of(&j, "Failed"),
+        Some((
+            "Failed".into(),
+            "True".into(),
+            "BackoffLimitExceeded".into()
+        ))
+    );
+}
+
+#[test]
+fn a_success_policy_completes_the_job_once_its_indexes_succeed() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    let spec = "  completions: 3
+  parallelism: 3
+  completionMode: Indexed
+  successPolicy:
+    rules:
+    - succeededIndexes: \"0\"
+";
+    apply(
+        &mut c,
+        &busy_job(
+            "leader",
+            spec,
+            "Never",
+            "if [ $JOB_COMPLETION_INDEX = 0 ]; then exit 0; fi; sleep 3600",
+        ),
+    );
+    c.advance_by(10_000);
+    let j = job(&c, "leader");
+    let met = j
+        .condition(podlab_core::api::batch::job::JobConditionType::SuccessCriteriaMet)
+        .expect("criteria met");
+    assert_eq!(
+        (met.reason.as_str(), met.message.as_str()),
+        ("SuccessPolicy", "Matched rules at index 0")
+    );
+    assert!(!j.is_complete(), "the other pods are still terminating");
+    assert_eq!(j.status.completed_indexes, "0");
+    c.advance_by(60_000);
+    let j = job(&c, "leader");
+    let done = j
+        .condition(podlab_core::api::batch::job::JobConditionType::Complete)
+        .expect("complete");
+    assert_eq!(
+        (done.reason.as_str(), done.message.as_str()),
+        ("SuccessPolicy", "Matched rules at index 0")
+    );
+    assert_eq!(j.status.succeeded, 1);
+    assert_eq!(j.status.active, 0);
+    assert_eq!(
+        indexes_of(&c, "leader"),
+        ["0"],
+        "the succeeded pod stays, the rest are deleted"
+    );
+}

@@ -9,7 +9,7 @@
 //! endpoints, named-port resolution and the last-change trigger times.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::{Action, Controller, CtrlId, QueueReason};
@@ -19,9 +19,8 @@ use crate::api::corev1::{
 };
 use crate::api::meta::{IntOrString, ObjectMeta};
 use crate::api::time::format_rfc3339;
-use crate::apiserver::{ApiError, ApiServer, DeleteOptions, Reason, WriteOptions};
+use crate::apiserver::{ApiError, ApiServer, DeleteOptions, Millis, Reason, WriteOptions};
 use crate::store::{Kind, ObjKey, Object, WatchEvent, WatchType};
-use crate::util::sort;
 
 /// Annotation with the time of the change that led to this version.
 pub const LAST_CHANGE_TRIGGER_TIME: &str = "endpoints.kubernetes.io/last-change-trigger-time";
@@ -71,8 +70,9 @@ fn endpoint_view(p: &Pod) -> impl PartialEq + '_ {
 struct IndexState {
     /// Selectors of the Services that have one, by namespace and name.
     selectors: BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>,
-    /// The pods each Service selects, once looked up.
-    members: BTreeMap<ObjKey, BTreeSet<String>>,
+    /// The pods each Service selects, by name, once looked up; kept
+    /// current from the watch feed.
+    members: BTreeMap<ObjKey, BTreeMap<String, Rc<Pod>>>,
 }
 
 /// Which pods each Service selects, kept current from the watch feed.
@@ -138,7 +138,7 @@ impl ServicePods {
                     let key = ObjKey::new(ns, name);
                     if let Some(set) = members.get_mut(&key) {
                         if is {
-                            set.insert(p.name().to_string());
+                            set.insert(p.name().to_string(), p.clone());
                         } else {
                             set.remove(p.name());
                         }
@@ -166,24 +166,56 @@ impl ServicePods {
         if !known {
             st.members.remove(key);
         }
-        let names = st.members.entry(key.clone()).or_insert_with(|| {
+        let pods = st.members.entry(key.clone()).or_insert_with(|| {
             api.store
                 .table::<Pod>()
                 .iter_ns(Some(&key.namespace))
                 .filter(|(_, p)| selects(selector, &p.metadata.labels))
-                .map(|(name, _)| name.to_string())
+                .map(|(name, p)| (name.to_string(), p.clone()))
                 .collect()
         });
-        names
-            .iter()
-            .filter_map(|n| api.store.get::<Pod>(&key.namespace, n))
-            .filter(|p| selects(selector, &p.metadata.labels))
-            .cloned()
-            .collect()
+        pods.values().cloned().collect()
     }
 
     pub fn forget(&self, key: &ObjKey) {
         self.state.borrow_mut().members.remove(key);
+    }
+}
+
+/// Simulated time a sync spends per pod: a controller syncing a Service
+/// with many pods is busy meanwhile, and changes wait for the next sync.
+/// Services of fewer than 100 pods cost nothing.
+const SYNC_COST_PER_100_PODS: Millis = 10;
+/// The longest a single sync keeps a Service busy.
+const SYNC_COST_MAX: Millis = 2_000;
+
+/// When each Service's controller may sync again.
+#[derive(Default)]
+pub struct SyncBudget {
+    busy_until: BTreeMap<ObjKey, Millis>,
+}
+
+impl SyncBudget {
+    /// How long to wait before syncing, if still busy with the last sync.
+    pub fn wait(&self, key: &ObjKey, now: Millis) -> Option<Millis> {
+        self.busy_until
+            .get(key)
+            .filter(|t| **t > now)
+            .map(|t| t - now)
+    }
+
+    /// Records a sync over `pods` pods.
+    pub fn spent(&mut self, key: &ObjKey, now: Millis, pods: usize) {
+        let cost = ((pods as Millis) / 100 * SYNC_COST_PER_100_PODS).min(SYNC_COST_MAX);
+        if cost > 0 {
+            self.busy_until.insert(key.clone(), now + cost);
+        } else {
+            self.busy_until.remove(key);
+        }
+    }
+
+    pub fn forget(&mut self, key: &ObjKey) {
+        self.busy_until.remove(key);
     }
 }
 
@@ -256,34 +288,48 @@ pub struct TriggerTimes {
 
 #[derive(Default)]
 struct TriggerState {
-    pods: BTreeMap<String, i64>,
+    /// Each pod's last readiness transition, in pod name order.
+    pods: Vec<(String, i64)>,
     service: i64,
 }
 
 impl TriggerTimes {
     /// The time to publish, or None when no change is known: the Service's
     /// creation for a new Service, else the earliest change since the last
-    /// sync among the pods' readiness transitions and the Service.
+    /// sync among the pods' readiness transitions and the Service. `pods`
+    /// come in name order, so the last sync's record is walked alongside.
     pub fn compute(&mut self, svc: &Service, pods: &[Rc<Pod>]) -> Option<i64> {
         let key = ObjKey::of(&svc.metadata);
         let known = self.states.contains_key(&key);
         let state = self.states.entry(key).or_default();
         let mut min_changed: Option<i64> = None;
-        let mut now_pods = BTreeMap::new();
+        let mut seen: Vec<(String, i64)> = Vec::with_capacity(pods.len());
+        let mut last = std::mem::take(&mut state.pods).into_iter().peekable();
         for p in pods {
-            if let Some(t) = p.condition("Ready").and_then(|c| c.last_transition_time) {
-                let t = t.seconds();
-                now_pods.insert(p.name().to_string(), t);
-                if state.pods.get(p.name()).is_none_or(|old| t > *old) {
+            let Some(t) = p.condition("Ready").and_then(|c| c.last_transition_time) else {
+                continue;
+            };
+            let t = t.seconds();
+            let name = p.name();
+            while last.next_if(|(n, _)| n.as_str() < name).is_some() {}
+            let entry = match last.next_if(|(n, _)| n == name) {
+                Some((n, before)) if t <= before => (n, t),
+                Some((n, _)) => {
                     min_changed = Some(min_changed.map_or(t, |m| m.min(t)));
+                    (n, t)
                 }
-            }
+                None => {
+                    min_changed = Some(min_changed.map_or(t, |m| m.min(t)));
+                    (name.to_string(), t)
+                }
+            };
+            seen.push(entry);
         }
+        state.pods = seen;
         let created = svc.metadata.creation_timestamp.map_or(0, |t| t.seconds());
         if created > state.service {
             min_changed = Some(min_changed.map_or(created, |m| m.min(created)));
         }
-        state.pods = now_pods;
         state.service = created;
         if !known {
             return Some(created);
@@ -314,6 +360,7 @@ pub fn set_trigger_time(meta: &mut ObjectMeta, t: Option<i64>) {
 pub struct EndpointsController {
     pods: ServicePods,
     triggers: TriggerTimes,
+    budget: SyncBudget,
 }
 
 impl Controller for EndpointsController {
@@ -363,9 +410,14 @@ impl Controller for EndpointsController {
         let Some(selector) = managed_selector(&svc).cloned() else {
             return Ok(Action::AwaitChange);
         };
+        let now = api.now();
+        if let Some(wait) = self.budget.wait(key, now) {
+            return Ok(Action::RequeueAfter(wait));
+        }
         let pods = self.pods.members(api, key, &selector);
+        self.budget.spent(key, now, pods.len());
         let trigger = self.triggers.compute(&svc, &pods);
-        let subsets = desired_subsets(&svc, &pods);
+        let (subsets, truncated) = desired_subsets(&svc, &pods);
 
         let current = api
             .store
@@ -380,8 +432,7 @@ impl Controller for EndpointsController {
         if let Some(cur) = &current {
             let mut compare = cur.metadata.labels.clone();
             compare.remove(HEADLESS_LABEL);
-            let capacity_noted = cur.metadata.annotation(OVER_CAPACITY).is_some()
-                == (address_count(&cur.subsets) > MAX_CAPACITY);
+            let capacity_noted = cur.metadata.annotation(OVER_CAPACITY).is_some() == truncated;
             if cur.subsets == subsets && compare == svc.metadata.labels && capacity_noted {
                 return Ok(Action::AwaitChange);
             }
@@ -398,7 +449,7 @@ impl Controller for EndpointsController {
             },
         };
         eps.subsets = subsets;
-        if truncate(&mut eps.subsets) {
+        if truncated {
             eps.metadata
                 .annotations
                 .insert(OVER_CAPACITY.to_string(), "truncated".to_string());
@@ -423,138 +474,121 @@ impl Controller for EndpointsController {
     }
 }
 
-/// The subsets the controller wants: one address per pod and target port,
-/// then repacked and sorted as `RepackSubsets` does.
-pub fn desired_subsets(svc: &Service, pods: &[Rc<Pod>]) -> Vec<EndpointSubset> {
+/// The pod's IP as endpoints list it.
+pub fn pod_ip(p: &Pod) -> &str {
+    if p.status.pod_ip.is_empty() {
+        p.status.pod_ips.first().map_or("", |i| i.ip.as_str())
+    } else {
+        &p.status.pod_ip
+    }
+}
+
+/// The subsets the controller wants, as `RepackSubsets` leaves them: the
+/// ports that reach the same addresses share a subset, and addresses sort
+/// by IP as text, then by pod uid. With more than the capacity, only the
+/// addresses `truncate` keeps are built.
+pub fn desired_subsets(svc: &Service, pods: &[Rc<Pod>]) -> (Vec<EndpointSubset>, bool) {
     let tolerate_unready = svc.spec.publish_not_ready_addresses;
-    // (address, ready) per port; a sentinel port -1 for port-less headless
-    // Services.
-    let mut by_port: BTreeMap<PortKey, BTreeMap<AddrKey, (EndpointAddress, bool)>> =
-        BTreeMap::new();
-    for p in pods {
-        if !should_be_in_endpoints(p, tolerate_unready) {
-            continue;
-        }
-        let ip = if p.status.pod_ip.is_empty() {
-            p.status
-                .pod_ips
-                .first()
-                .map(|i| i.ip.clone())
-                .unwrap_or_default()
-        } else {
-            p.status.pod_ip.clone()
-        };
-        let mut addr = EndpointAddress {
-            ip,
-            node_name: p.node_name().map(str::to_string),
-            target_ref: Some(pod_ref(p)),
-            ..Default::default()
-        };
-        if should_set_hostname(p, svc) {
-            addr.hostname = p.spec.hostname.clone();
-        }
-        let ready = tolerate_unready || p.is_ready();
-        let mut ports: Vec<PortKey> = Vec::new();
+    let mut eligible: Vec<&Rc<Pod>> = pods
+        .iter()
+        .filter(|p| should_be_in_endpoints(p, tolerate_unready))
+        .collect();
+    eligible.sort_by(|a, b| {
+        pod_ip(a)
+            .cmp(pod_ip(b))
+            .then_with(|| a.metadata.uid().cmp(b.metadata.uid()))
+    });
+    let ready: Vec<bool> = eligible
+        .iter()
+        .map(|p| tolerate_unready || p.is_ready())
+        .collect();
+    // Which pods (by position) each resolved port reaches; a sentinel port
+    // for port-less headless Services.
+    let mut by_port: BTreeMap<PortKey, Vec<u32>> = BTreeMap::new();
+    for (i, p) in eligible.iter().enumerate() {
         if svc.spec.ports.is_empty() {
             if svc.is_headless() {
-                ports.push(PortKey::sentinel());
+                by_port
+                    .entry(PortKey::sentinel())
+                    .or_default()
+                    .push(i as u32);
             }
-        } else {
-            for sp in &svc.spec.ports {
-                if let Some(port) = find_port(p, sp) {
-                    ports.push(PortKey::of(&EndpointPort {
-                        name: sp.name.clone(),
-                        port,
-                        protocol: sp.protocol.clone(),
-                        app_protocol: sp.app_protocol.clone(),
-                    }));
+            continue;
+        }
+        for sp in &svc.spec.ports {
+            if let Some(port) = find_port(p, sp) {
+                by_port
+                    .entry(PortKey::of(sp, port))
+                    .or_default()
+                    .push(i as u32);
+            }
+        }
+    }
+    // Ports reaching the same pods share a subset.
+    let mut groups: BTreeMap<Vec<u32>, Vec<PortKey>> = BTreeMap::new();
+    for (port, members) in by_port {
+        groups.entry(members).or_default().push(port);
+    }
+    let mut shapes: Vec<(Vec<u32>, Vec<PortKey>)> = groups.into_iter().collect();
+    shapes.sort_by_key(|(members, _)| members.first().copied());
+    // Counts decide the truncation before any address is built.
+    let counts: Vec<(usize, usize)> = shapes
+        .iter()
+        .map(|(m, _)| {
+            let r = m.iter().filter(|i| ready[**i as usize]).count();
+            (r, m.len() - r)
+        })
+        .collect();
+    let (keep, truncated) = truncation(&counts);
+    let subsets = shapes
+        .into_iter()
+        .zip(keep)
+        .map(|((members, ports), (keep_ready, keep_not_ready))| {
+            let addr = |i: u32| {
+                let p = eligible[i as usize];
+                EndpointAddress {
+                    ip: pod_ip(p).to_string(),
+                    hostname: if should_set_hostname(p, svc) {
+                        p.spec.hostname.clone()
+                    } else {
+                        String::new()
+                    },
+                    node_name: p.node_name().map(str::to_string),
+                    target_ref: Some(pod_ref(p)),
                 }
-            }
-        }
-        for port in ports {
-            let key = AddrKey(addr.ip.clone(), p.metadata.uid().to_string());
-            let entry = by_port
-                .entry(port)
-                .or_default()
-                .entry(key)
-                .or_insert_with(|| (addr.clone(), ready));
-            // Ready wins when an address shows up twice.
-            entry.1 |= ready;
-        }
-    }
-    // Group ports that share the same set of (address, readiness).
-    type Group = (Vec<PortKey>, Vec<(EndpointAddress, bool)>);
-    let mut groups: BTreeMap<Vec<(AddrKey, bool)>, Group> = BTreeMap::new();
-    for (port, addrs) in by_port {
-        let signature: Vec<(AddrKey, bool)> =
-            addrs.iter().map(|(k, (_, r))| (k.clone(), *r)).collect();
-        let entry = groups
-            .entry(signature)
-            .or_insert_with(|| (Vec::new(), addrs.into_values().collect()));
-        entry.0.push(port);
-    }
-    let mut subsets: Vec<EndpointSubset> = groups
-        .into_values()
-        .map(|(ports, addrs)| {
-            let mut s = EndpointSubset {
+            };
+            EndpointSubset {
+                addresses: members
+                    .iter()
+                    .filter(|i| ready[**i as usize])
+                    .take(keep_ready)
+                    .map(|i| addr(*i))
+                    .collect(),
+                not_ready_addresses: members
+                    .iter()
+                    .filter(|i| !ready[**i as usize])
+                    .take(keep_not_ready)
+                    .map(|i| addr(*i))
+                    .collect(),
                 ports: ports
                     .into_iter()
                     .filter(|p| p.port > 0)
                     .map(PortKey::into_port)
                     .collect(),
-                ..Default::default()
-            };
-            for (a, ready) in addrs {
-                if ready {
-                    s.addresses.push(a);
-                } else {
-                    s.not_ready_addresses.push(a);
-                }
             }
-            // Addresses sort by IP as text, then by pod uid.
-            let by_ip = |a: &EndpointAddress, b: &EndpointAddress| {
-                a.ip.cmp(&b.ip).then_with(|| {
-                    let uid = |x: &EndpointAddress| {
-                        x.target_ref
-                            .as_ref()
-                            .map(|r| r.uid.clone())
-                            .unwrap_or_default()
-                    };
-                    uid(a).cmp(&uid(b))
-                })
-            };
-            sort::sort_by(&mut s.addresses, by_ip);
-            sort::sort_by(&mut s.not_ready_addresses, by_ip);
-            s
         })
         .collect();
-    sort::sort_by(&mut subsets, |a, b| {
-        let first = |s: &EndpointSubset| {
-            s.addresses
-                .first()
-                .or(s.not_ready_addresses.first())
-                .map(|a| a.ip.clone())
-        };
-        first(a).cmp(&first(b))
-    });
-    subsets
+    (subsets, truncated)
 }
 
-fn address_count(subsets: &[EndpointSubset]) -> usize {
-    subsets
-        .iter()
-        .map(|s| s.addresses.len() + s.not_ready_addresses.len())
-        .sum()
-}
-
-/// `truncateEndpoints`: cuts the addresses to the capacity, keeping ready
-/// ones first and sharing the room among subsets by size. Returns whether
-/// anything was cut.
-fn truncate(subsets: &mut [EndpointSubset]) -> bool {
-    let ready: usize = subsets.iter().map(|s| s.addresses.len()).sum();
-    let not_ready: usize = subsets.iter().map(|s| s.not_ready_addresses.len()).sum();
+/// `truncateEndpoints` on counts: how many (ready, not ready) addresses
+/// of each subset to keep, ready ones first, sharing the room among
+/// subsets by size; and whether anything is cut.
+fn truncation(counts: &[(usize, usize)]) -> (Vec<(usize, usize)>, bool) {
+    let ready: usize = counts.iter().map(|c| c.0).sum();
+    let not_ready: usize = counts.iter().map(|c| c.1).sum();
     if ready + not_ready <= MAX_CAPACITY {
-        return false;
+        return (counts.to_vec(), false);
     }
     let cut_ready = ready > MAX_CAPACITY;
     let (max, total) = if cut_ready {
@@ -563,23 +597,20 @@ fn truncate(subsets: &mut [EndpointSubset]) -> bool {
         (MAX_CAPACITY - ready, not_ready)
     };
     let mut room = max;
-    for s in subsets.iter_mut() {
-        let n = if cut_ready {
-            s.addresses.len()
-        } else {
-            s.not_ready_addresses.len()
-        };
-        let share = (n * max).div_ceil(total.max(1)).min(room);
-        if cut_ready {
-            s.addresses.truncate(share);
-            s.not_ready_addresses.clear();
-            room -= s.addresses.len();
-        } else {
-            s.not_ready_addresses.truncate(share);
-            room -= s.not_ready_addresses.len();
-        }
-    }
-    true
+    let keep = counts
+        .iter()
+        .map(|&(r, n)| {
+            let size = if cut_ready { r } else { n };
+            let share = (size * max).div_ceil(total.max(1)).min(room).min(size);
+            room -= share;
+            if cut_ready {
+                (share, 0)
+            } else {
+                (r, share)
+            }
+        })
+        .collect();
+    (keep, true)
 }
 
 /// An endpoint port as a sortable key.
@@ -592,12 +623,12 @@ struct PortKey {
 }
 
 impl PortKey {
-    fn of(p: &EndpointPort) -> PortKey {
+    fn of(sp: &ServicePort, port: i32) -> PortKey {
         PortKey {
-            name: p.name.clone(),
-            port: p.port,
-            protocol: p.protocol.as_str().to_string(),
-            app_protocol: p.app_protocol.clone(),
+            name: sp.name.clone(),
+            port,
+            protocol: sp.protocol.as_str().to_string(),
+            app_protocol: sp.app_protocol.clone(),
         }
     }
 
@@ -619,10 +650,6 @@ impl PortKey {
         }
     }
 }
-
-/// An address by IP and pod uid.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct AddrKey(String, String);
 
 /// The Services a kubeadm cluster starts with: the API server's own
 /// `kubernetes` Service with the Endpoints and EndpointSlice its endpoint
@@ -748,63 +775,100 @@ pub fn bootstrap_services(api: &mut ApiServer) {
 mod tests {
     use super::*;
 
-    fn addrs(prefix: &str, n: usize) -> Vec<EndpointAddress> {
-        (0..n)
-            .map(|i| EndpointAddress {
-                ip: format!("{prefix}.{i}"),
+    fn pod(name: &str, ready_since: Option<i64>) -> Rc<Pod> {
+        let mut p = Pod::default();
+        p.metadata.name = Some(name.to_string());
+        p.metadata.namespace = Some("default".to_string());
+        if let Some(t) = ready_since {
+            p.status.conditions.push(crate::api::corev1::PodCondition {
+                type_: "Ready".to_string(),
+                status: "True".to_string(),
+                last_transition_time: Some(crate::api::time::Time(t)),
                 ..Default::default()
-            })
-            .collect()
+            });
+        }
+        Rc::new(p)
     }
 
     #[test]
+    fn trigger_times_report_the_earliest_change_since_the_last_sync() {
+        let mut svc = Service::default();
+        svc.metadata.name = Some("web".to_string());
+        svc.metadata.namespace = Some("default".to_string());
+        svc.metadata.creation_timestamp = Some(crate::api::time::Time(100));
+        type Sync = (&'static str, Vec<(&'static str, Option<i64>)>, Option<i64>);
+        let syncs: Vec<Sync> = vec![
+            (
+                "a new Service reports its creation",
+                vec![("a", Some(120))],
+                Some(100),
+            ),
+            (
+                "nothing changed reports nothing",
+                vec![("a", Some(120))],
+                None,
+            ),
+            (
+                "a new pod reports its transition",
+                vec![("a", Some(120)), ("b", Some(130))],
+                Some(130),
+            ),
+            (
+                "the earliest of several changes wins",
+                vec![("a", Some(150)), ("b", Some(140)), ("c", Some(145))],
+                Some(140),
+            ),
+            (
+                "a pod without a Ready condition is not a change",
+                vec![("a", Some(150)), ("b", Some(140)), ("bb", None)],
+                None,
+            ),
+            (
+                "a pod that left and came back counts as new",
+                vec![("a", Some(150)), ("b", Some(140)), ("c", Some(145))],
+                Some(145),
+            ),
+        ];
+        let mut t = TriggerTimes::default();
+        for (name, pods, want) in syncs {
+            let pods: Vec<Rc<Pod>> = pods.into_iter().map(|(n, r)| pod(n, r)).collect();
+            assert_eq!(t.compute(&svc, &pods), want, "{name}");
+        }
+    }
+
+    /// (ready, not ready) address counts per subset.
+    type Counts = Vec<(usize, usize)>;
+
+    #[test]
     fn truncation_keeps_ready_addresses_first_and_shares_by_size() {
-        let cases = [
-            ("under capacity is untouched", (600, 300), (600, 300), false),
+        let cases: [(&str, Counts, Counts, bool); 4] = [
+            (
+                "under capacity is untouched",
+                vec![(600, 300)],
+                vec![(600, 300)],
+                false,
+            ),
             (
                 "not-ready addresses are cut first",
-                (900, 300),
-                (900, 100),
+                vec![(900, 300)],
+                vec![(900, 100)],
                 true,
             ),
             (
                 "too many ready drops the not-ready",
-                (1200, 50),
-                (1000, 0),
+                vec![(1200, 50)],
+                vec![(1000, 0)],
+                true,
+            ),
+            (
+                "subsets share the room in proportion",
+                vec![(900, 0), (300, 0)],
+                vec![(750, 0), (250, 0)],
                 true,
             ),
         ];
-        for (name, (ready, not_ready), want, cut) in cases {
-            let mut subsets = vec![EndpointSubset {
-                addresses: addrs("10.0.0", ready),
-                not_ready_addresses: addrs("10.0.1", not_ready),
-                ports: Vec::new(),
-            }];
-            assert_eq!(truncate(&mut subsets), cut, "{name}");
-            let got = (
-                subsets[0].addresses.len(),
-                subsets[0].not_ready_addresses.len(),
-            );
-            assert_eq!(got, want, "{name}");
+        for (name, counts, want, cut) in cases {
+            assert_eq!(truncation(&counts), (want, cut), "{name}");
         }
-    }
-
-    #[test]
-    fn two_subsets_share_the_capacity_in_proportion() {
-        let mut subsets = vec![
-            EndpointSubset {
-                addresses: addrs("10.0.0", 900),
-                ..Default::default()
-            },
-            EndpointSubset {
-                addresses: addrs("10.0.1", 300),
-                ..Default::default()
-            },
-        ];
-        assert!(truncate(&mut subsets));
-        assert_eq!(
-            (subsets[0].addresses.len(), subsets[1].addresses.len()),
-            (750, 250)
-        );
     }
 }

@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::endpoints::{
-    find_port, managed_selector, pod_ref, set_trigger_time, should_be_in_endpoints,
-    should_set_hostname, ServicePods, TriggerTimes, HEADLESS_LABEL, LAST_CHANGE_TRIGGER_TIME,
+    find_port, managed_selector, pod_ip, pod_ref, set_trigger_time, should_be_in_endpoints,
+    should_set_hostname, ServicePods, SyncBudget, TriggerTimes, HEADLESS_LABEL,
+    LAST_CHANGE_TRIGGER_TIME,
 };
 use super::{Action, Controller, CtrlId, QueueReason};
 use crate::api::corev1::{EndpointAddress, Endpoints, Pod, Service};
@@ -18,7 +19,7 @@ use crate::api::discovery::{
     AddressType, Endpoint, EndpointConditions, EndpointPort, EndpointSlice, MANAGED_BY_LABEL,
     SERVICE_NAME_LABEL,
 };
-use crate::api::meta::{ObjectMeta, OwnerReference};
+use crate::api::meta::{IntOrString, ObjectMeta, OwnerReference};
 use crate::apiserver::{ApiError, ApiServer, DeleteOptions, Reason, WriteOptions};
 use crate::store::{Kind, ObjKey, Object, WatchEvent};
 use crate::util::sort;
@@ -118,17 +119,8 @@ fn pod_to_endpoint(p: &Pod, svc: &Service) -> Endpoint {
     let serving = p.is_ready();
     let terminating = p.metadata.deletion_timestamp.is_some();
     let ready = svc.spec.publish_not_ready_addresses || (serving && !terminating);
-    let ip = if p.status.pod_ip.is_empty() {
-        p.status
-            .pod_ips
-            .first()
-            .map(|i| i.ip.clone())
-            .unwrap_or_default()
-    } else {
-        p.status.pod_ip.clone()
-    };
     Endpoint {
-        addresses: vec![ip],
+        addresses: vec![pod_ip(p).to_string()],
         conditions: EndpointConditions {
             ready: Some(ready),
             serving: Some(serving),
@@ -215,54 +207,220 @@ fn plan_slices(
         }
     }
     for (pk, wanted) in std::mem::take(&mut desired.endpoints) {
-        let mut rest: Vec<Endpoint> = wanted.into_values().collect();
-        if rest.is_empty() {
+        let rest: Vec<Endpoint> = wanted.into_values().collect();
+        let ports = desired.ports.get(&pk).cloned().unwrap_or_default();
+        fill(
+            &mut plan,
+            &mut unchanged,
+            &pk,
+            rest,
+            &ports,
+            labels,
+            template,
+        );
+    }
+    add_placeholder(&mut plan, existing.len(), labels, template);
+    plan
+}
+
+/// Places new endpoints: into slices written anyway while they have room,
+/// then into one unchanged slice that can take them all, then into new
+/// slices of at most 100.
+fn fill(
+    plan: &mut Plan,
+    unchanged: &mut Vec<Rc<EndpointSlice>>,
+    pk: &PortsKey,
+    mut rest: Vec<Endpoint>,
+    ports: &[EndpointPort],
+    labels: &BTreeMap<String, String>,
+    template: &dyn Fn(&[EndpointPort]) -> EndpointSlice,
+) {
+    if rest.is_empty() {
+        return;
+    }
+    for s in plan.update.iter_mut() {
+        if ports_key(s.ports()) != *pk {
             continue;
         }
-        // Slices written anyway take what they have room for.
-        for s in plan.update.iter_mut() {
-            if ports_key(s.ports()) != pk {
-                continue;
-            }
-            let eps = s.endpoints.get_or_insert_with(Vec::new);
-            let room = MAX_ENDPOINTS_PER_SLICE.saturating_sub(eps.len());
-            let n = room.min(rest.len());
-            eps.extend(rest.drain(..n));
-        }
-        // Then one unchanged slice, if it can take all the rest.
-        if !rest.is_empty() {
-            let fits = unchanged.iter().position(|s| {
-                ports_key(s.ports()) == pk
-                    && s.endpoints().len() + rest.len() <= MAX_ENDPOINTS_PER_SLICE
-            });
-            if let Some(i) = fits {
-                let mut s = (*unchanged.remove(i)).clone();
-                s.endpoints
-                    .get_or_insert_with(Vec::new)
-                    .extend(std::mem::take(&mut rest));
-                s.metadata.labels = labels.clone();
-                plan.update.push(s);
-            }
-        }
-        let ports = desired.ports.get(&pk).cloned().unwrap_or_default();
-        for chunk in rest.chunks(MAX_ENDPOINTS_PER_SLICE) {
-            let mut s = template(&ports);
-            s.endpoints = Some(chunk.to_vec());
-            plan.create.push(s);
+        let eps = s.endpoints.get_or_insert_with(Vec::new);
+        let room = MAX_ENDPOINTS_PER_SLICE.saturating_sub(eps.len());
+        let n = room.min(rest.len());
+        eps.extend(rest.drain(..n));
+    }
+    if !rest.is_empty() {
+        let fits = unchanged.iter().position(|s| {
+            ports_key(s.ports()) == *pk
+                && s.endpoints().len() + rest.len() <= MAX_ENDPOINTS_PER_SLICE
+        });
+        if let Some(i) = fits {
+            let mut s = (*unchanged.remove(i)).clone();
+            s.endpoints
+                .get_or_insert_with(Vec::new)
+                .extend(std::mem::take(&mut rest));
+            s.metadata.labels = labels.clone();
+            plan.update.push(s);
         }
     }
-    // With nothing to serve, one empty slice still names the Service.
-    if plan.delete.len() == existing.len() && plan.create.is_empty() && plan.update.is_empty() {
-        let placeholder = template(&[]);
-        let is_placeholder = |s: &EndpointSlice| {
-            s.endpoints().is_empty() && s.ports().is_empty() && s.metadata.labels == *labels
-        };
-        if plan.delete.len() == 1 && is_placeholder(&plan.delete[0]) {
-            plan.delete.clear();
+    for chunk in rest.chunks(MAX_ENDPOINTS_PER_SLICE) {
+        let mut s = template(ports);
+        s.endpoints = Some(chunk.to_vec());
+        plan.create.push(s);
+    }
+}
+
+/// With nothing to serve, one empty slice still names the Service.
+fn add_placeholder(
+    plan: &mut Plan,
+    existing: usize,
+    labels: &BTreeMap<String, String>,
+    template: &dyn Fn(&[EndpointPort]) -> EndpointSlice,
+) {
+    if plan.delete.len() != existing || !plan.create.is_empty() || !plan.update.is_empty() {
+        return;
+    }
+    let is_placeholder = |s: &EndpointSlice| {
+        s.endpoints().is_empty() && s.ports().is_empty() && s.metadata.labels == *labels
+    };
+    if plan.delete.len() == 1 && is_placeholder(&plan.delete[0]) {
+        plan.delete.clear();
+    } else {
+        plan.create.push(template(&[]));
+    }
+}
+
+/// Whether a slice endpoint already says what `pod_to_endpoint` would.
+fn endpoint_matches(ep: &Endpoint, p: &Pod, svc: &Service) -> bool {
+    let serving = p.is_ready();
+    let terminating = p.metadata.deletion_timestamp.is_some();
+    let ready = svc.spec.publish_not_ready_addresses || (serving && !terminating);
+    let hostname = should_set_hostname(p, svc).then_some(p.spec.hostname.as_str());
+    ep.addresses.len() == 1
+        && ep.addresses[0] == pod_ip(p)
+        && ep.conditions.ready == Some(ready)
+        && ep.conditions.serving == Some(serving)
+        && ep.conditions.terminating == Some(terminating)
+        && ep.hostname.as_deref() == hostname
+        && ep.node_name.as_deref() == p.node_name()
+        && ep.zone.is_none()
+        && ep.hints.is_none()
+        && ep.deprecated_topology.is_empty()
+        && ep.target_ref.as_ref().is_some_and(|r| *r == pod_ref(p))
+}
+
+/// The slice plan for the pods a Service selects (pods in name order):
+/// endpoints stay where they are, changed ones are rewritten in place, new
+/// ones fill slices as `fill` says. Unchanged slices are not copied.
+fn plan_pod_slices(
+    existing: &[Rc<EndpointSlice>],
+    svc: &Service,
+    pods: &[Rc<Pod>],
+    labels: &BTreeMap<String, String>,
+    template: &dyn Fn(&[EndpointPort]) -> EndpointSlice,
+) -> Plan {
+    // Ports are the same for every pod unless a target port is named.
+    let all_numeric = svc
+        .spec
+        .ports
+        .iter()
+        .all(|sp| !matches!(sp.target_port, Some(IntOrString::String(_))));
+    let shared_ports = pods.first().map(|p| endpoint_ports(p, svc));
+    let mut groups: Vec<(PortsKey, Vec<EndpointPort>, Vec<usize>)> = Vec::new();
+    let mut group_index: BTreeMap<PortsKey, usize> = BTreeMap::new();
+    let mut group_of: Vec<usize> = vec![usize::MAX; pods.len()];
+    for (i, p) in pods.iter().enumerate() {
+        if !should_be_in_endpoints(p, true) {
+            continue;
+        }
+        let ports = if svc.spec.ports.is_empty() && svc.is_headless() {
+            Vec::new()
+        } else if all_numeric {
+            shared_ports.clone().unwrap_or_default()
         } else {
-            plan.create.push(placeholder);
+            endpoint_ports(p, svc)
+        };
+        let g = if all_numeric && !groups.is_empty() {
+            0
+        } else {
+            let pk = ports_key(&ports);
+            *group_index.entry(pk.clone()).or_insert_with(|| {
+                groups.push((pk, ports, Vec::new()));
+                groups.len() - 1
+            })
+        };
+        groups[g].2.push(i);
+        group_of[i] = g;
+    }
+    let mut placed = vec![false; pods.len()];
+    let mut plan = Plan::default();
+    let mut unchanged: Vec<Rc<EndpointSlice>> = Vec::new();
+    for slice in existing {
+        let Some(&g) = group_index.get(&ports_key(slice.ports())) else {
+            plan.delete.push(slice.clone());
+            continue;
+        };
+        // First decide, without copying, what becomes of each endpoint.
+        let mut changed = slice.metadata.labels != *labels;
+        let mut fate: Vec<Option<(usize, bool)>> = Vec::with_capacity(slice.endpoints().len());
+        // Slices mostly list pods in name order: try the pod after the
+        // last one found before searching.
+        let mut next = 0usize;
+        for ep in slice.endpoints() {
+            let found = ep.target_ref.as_ref().and_then(|r| {
+                if r.namespace != svc.metadata.namespace() {
+                    return None;
+                }
+                if pods.get(next).is_some_and(|p| p.name() == r.name) {
+                    return Some(next);
+                }
+                pods.binary_search_by(|p| p.name().cmp(&r.name)).ok()
+            });
+            if let Some(i) = found {
+                next = i + 1;
+            }
+            match found {
+                Some(i) if group_of[i] == g && !placed[i] => {
+                    placed[i] = true;
+                    let same = endpoint_matches(ep, &pods[i], svc);
+                    changed |= !same;
+                    fate.push(Some((i, same)));
+                }
+                _ => {
+                    changed = true;
+                    fate.push(None);
+                }
+            }
+        }
+        let kept = fate.iter().flatten().count();
+        if kept == 0 {
+            plan.delete.push(slice.clone());
+        } else if changed {
+            let endpoints = slice
+                .endpoints()
+                .iter()
+                .zip(&fate)
+                .filter_map(|(ep, f)| match f {
+                    Some((_, true)) => Some(ep.clone()),
+                    Some((i, false)) => Some(pod_to_endpoint(&pods[*i], svc)),
+                    None => None,
+                })
+                .collect();
+            let mut s = (**slice).clone();
+            s.endpoints = Some(endpoints);
+            s.metadata.labels = labels.clone();
+            plan.update.push(s);
+        } else {
+            unchanged.push(slice.clone());
         }
     }
+    for (pk, ports, members) in &groups {
+        let rest: Vec<Endpoint> = members
+            .iter()
+            .filter(|i| !placed[**i])
+            .map(|i| pod_to_endpoint(&pods[*i], svc))
+            .collect();
+        fill(&mut plan, &mut unchanged, pk, rest, ports, labels, template);
+    }
+    add_placeholder(&mut plan, existing.len(), labels, template);
     plan
 }
 
@@ -329,6 +487,7 @@ fn none_if_empty<T>(v: Vec<T>) -> Option<Vec<T>> {
 pub struct EndpointSliceController {
     pods: ServicePods,
     triggers: TriggerTimes,
+    budget: SyncBudget,
 }
 
 impl Controller for EndpointSliceController {
@@ -363,35 +522,19 @@ impl Controller for EndpointSliceController {
             // The garbage collector removes the slices with their owner.
             self.triggers.forget(key);
             self.pods.forget(key);
+            self.budget.forget(key);
             return Ok(Action::AwaitChange);
         };
         let Some(selector) = managed_selector(&svc).cloned() else {
             return Ok(Action::AwaitChange);
         };
-        let pods = self.pods.members(api, key, &selector);
-        let trigger = self.triggers.compute(&svc, &pods);
-        let mut desired = Desired {
-            ports: BTreeMap::new(),
-            endpoints: BTreeMap::new(),
-        };
-        for p in &pods {
-            if !should_be_in_endpoints(p, true) {
-                continue;
-            }
-            let ports = if svc.spec.ports.is_empty() && svc.is_headless() {
-                Vec::new()
-            } else {
-                endpoint_ports(p, &svc)
-            };
-            let pk = ports_key(&ports);
-            let ep = pod_to_endpoint(p, &svc);
-            desired.ports.entry(pk.clone()).or_insert(ports);
-            desired
-                .endpoints
-                .entry(pk)
-                .or_default()
-                .insert(endpoint_key(&ep), ep);
+        let now = api.now();
+        if let Some(wait) = self.budget.wait(key, now) {
+            return Ok(Action::RequeueAfter(wait));
         }
+        let pods = self.pods.members(api, key, &selector);
+        self.budget.spent(key, now, pods.len());
+        let trigger = self.triggers.compute(&svc, &pods);
         let existing = managed_slices(api, key, CONTROLLER_NAME);
         let labels = slice_labels(&svc, CONTROLLER_NAME);
         let owner = controller_ref("v1", "Service", &svc.metadata);
@@ -407,7 +550,7 @@ impl Controller for EndpointSliceController {
             endpoints: None,
             ports: none_if_empty(ports.to_vec()),
         };
-        let plan = plan_slices(&existing, desired, &labels, &template);
+        let plan = plan_pod_slices(&existing, &svc, &pods, &labels, &template);
         apply_plan(plan, trigger, api)?;
         Ok(Action::AwaitChange)
     }
