@@ -113,3 +113,38 @@ fn auth_can_i_answers_for_the_admin_and_warns_as_kubectl_does() {
         assert_eq!(text(&s.run(cmd)), want, "{name}");
     }
 }
+
+#[test]
+fn grep_context_and_byte_counts_behave_as_on_a_workstation() {
+    let mut s = Session::new(Cluster::new(ClusterConfig::default()));
+    s.run("printf 'a\\nb\\nkey\\nc\\nd\\ne\\nkey\\nf\\n' > f.txt");
+    let cases = [
+        ("lines after", "grep -A1 key f.txt", "key\nc\n--\nkey\nf\n"),
+        (
+            "lines before",
+            "grep -B 1 key f.txt",
+            "b\nkey\n--\ne\nkey\n",
+        ),
+        (
+            "context around, numbered",
+            "grep -n -C2 key f.txt",
+            "1-a\n2-b\n3:key\n4-c\n5-d\n6-e\n7:key\n8-f\n",
+        ),
+        ("the match limit", "grep -m1 key f.txt", "key\n"),
+        (
+            "a bad number",
+            "grep -A x key f.txt",
+            "grep: invalid number 'x'\n",
+        ),
+        ("head counts bytes with -c", "head -c 3 f.txt", "a\nb"),
+        ("tail counts bytes with -c", "tail -c 4 f.txt", "y\nf\n"),
+        (
+            "tail -c +N starts at byte N",
+            "tail -c +15 f.txt",
+            "key\nf\n",
+        ),
+    ];
+    for (name, cmd, want) in cases {
+        assert_eq!(text(&s.run(cmd)), want, "{name}");
+    }
+}

@@ -727,19 +727,34 @@ fn wc_line(which: &[char], counts: &[usize; 3], name: Option<&str>) -> String {
 }
 
 /// `-n N`, `-N` (obsolete form) and `-n +N` for head/tail.
-fn count_arg(args: &[String]) -> (Vec<String>, Option<String>, bool) {
+/// `head`/`tail` operands: the files, the count, whether it counts bytes
+/// (`-c`) rather than lines, and `-f`.
+struct CountArgs {
+    files: Vec<String>,
+    n: Option<String>,
+    bytes: bool,
+    follow: bool,
+}
+
+fn count_arg(args: &[String]) -> CountArgs {
     let mut rest = Vec::new();
     let mut n = None;
+    let mut bytes = false;
     let mut follow = false;
     let mut i = 0;
     while let Some(a) = args.get(i) {
         if a == "-n" || a == "-c" {
             n = args.get(i + 1).cloned();
+            bytes = a == "-c";
             i += 2;
             continue;
         }
         if let Some(v) = a.strip_prefix("-n") {
             n = Some(v.to_string());
+            bytes = false;
+        } else if let Some(v) = a.strip_prefix("-c") {
+            n = Some(v.to_string());
+            bytes = true;
         } else if a == "-f" || a == "-F" {
             follow = true;
         } else if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| c.is_ascii_digit()) {
@@ -750,11 +765,21 @@ fn count_arg(args: &[String]) -> (Vec<String>, Option<String>, bool) {
         }
         i += 1;
     }
-    (rest, n, follow)
+    CountArgs {
+        files: rest,
+        n,
+        bytes,
+        follow,
+    }
 }
 
 async fn head_main(p: Proc) -> ExitStatus {
-    let (mut files, n, _) = count_arg(&args(&p));
+    let CountArgs {
+        mut files,
+        n,
+        bytes,
+        ..
+    } = count_arg(&args(&p));
     let n: usize = match n.as_deref().map(str::parse::<usize>) {
         None => 10,
         Some(Ok(v)) => v,
@@ -772,6 +797,20 @@ async fn head_main(p: Proc) -> ExitStatus {
         if multi {
             let sep = if k > 0 { "\n" } else { "" };
             let _ = out(&p, format!("{sep}==> {f} <==\n").as_bytes()).await;
+        }
+        if bytes {
+            match read_input(&p, f).await {
+                Ok(d) => {
+                    if let Err(s) = out(&p, &d[..n.min(d.len())]).await {
+                        return s;
+                    }
+                }
+                Err(e) => {
+                    complain(&p, &format!("can't open '{f}': {e}")).await;
+                    status = ExitStatus::FAILURE;
+                }
+            }
+            continue;
         }
         if f == "-" {
             // Stop reading as soon as N lines are out, so `yes | head -1` ends.
@@ -828,6 +867,20 @@ async fn head_main(p: Proc) -> ExitStatus {
     status
 }
 
+/// `tail -c N` (the last N bytes) and `tail -c +N` (from byte N on).
+fn last_bytes(d: &[u8], n: &str) -> Vec<u8> {
+    match n.strip_prefix('+') {
+        Some(from) => {
+            let k: usize = from.parse().unwrap_or(1);
+            d.get(k.saturating_sub(1)..).unwrap_or_default().to_vec()
+        }
+        None => {
+            let k: usize = n.parse().unwrap_or(0);
+            d[d.len().saturating_sub(k)..].to_vec()
+        }
+    }
+}
+
 fn tail_bytes(d: &[u8], n: &str) -> Vec<u8> {
     if let Some(from) = n.strip_prefix('+') {
         let k: usize = from.parse().unwrap_or(1);
@@ -860,7 +913,12 @@ fn tail_bytes(d: &[u8], n: &str) -> Vec<u8> {
 }
 
 async fn tail_main(p: Proc) -> ExitStatus {
-    let (mut files, n, follow) = count_arg(&args(&p));
+    let CountArgs {
+        mut files,
+        n,
+        bytes,
+        follow,
+    } = count_arg(&args(&p));
     let n = n.unwrap_or_else(|| "10".into());
     if !n
         .trim_start_matches('+')
@@ -880,7 +938,12 @@ async fn tail_main(p: Proc) -> ExitStatus {
         let d = read_input(&p, f).await;
         match d {
             Ok(d) => {
-                if let Err(s) = out(&p, &tail_bytes(&d, &n)).await {
+                let shown = if bytes {
+                    last_bytes(&d, &n)
+                } else {
+                    tail_bytes(&d, &n)
+                };
+                if let Err(s) = out(&p, &shown).await {
                     return s;
                 }
                 sizes.push((f.clone(), d.len()));

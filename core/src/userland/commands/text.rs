@@ -561,10 +561,30 @@ pub fn expr_match(s: &str, re: &str) -> (String, Option<i64>) {
 
 async fn grep_main(p: Proc) -> ExitStatus {
     let egrep = super::common::applet_name(&p) == "egrep";
-    let opts = match getopt(&args(&p), "ivcqnElhHFwxsro", "ef") {
+    let opts = match getopt(&args(&p), "ivcqnElhHFwxsro", "efABCm") {
         Ok(o) => o,
         Err(c) => return bad_option(&p, c).await,
     };
+    // Context (-A/-B/-C) and the match limit (-m), as numbers.
+    let num = |c: char| -> Result<Option<usize>, String> {
+        match opts.value(c) {
+            None => Ok(None),
+            Some(v) => v
+                .parse::<usize>()
+                .map(Some)
+                .map_err(|_| format!("invalid number '{v}'")),
+        }
+    };
+    let (ctx_c, ctx_a, ctx_b, max) = match (num('C'), num('A'), num('B'), num('m')) {
+        (Ok(c), Ok(a), Ok(b), Ok(m)) => (c, a, b, m),
+        (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), _) | (.., Err(e)) => {
+            complain(&p, &e).await;
+            return ExitStatus::Code(2);
+        }
+    };
+    let after = ctx_a.or(ctx_c).unwrap_or(0);
+    let before = ctx_b.or(ctx_c).unwrap_or(0);
+    let context = after > 0 || before > 0;
     let mut operands = opts.operands.clone();
     let patterns: Vec<String> = if opts.values.iter().any(|(k, _)| *k == 'e') {
         opts.values
@@ -616,6 +636,7 @@ async fn grep_main(p: Proc) -> ExitStatus {
     let mut any = false;
     let mut status_err = false;
     let mut text = String::new();
+    let mut printed_group = false;
     for f in &operands {
         let data = match read_input(&p, f).await {
             Ok(d) => d,
@@ -628,10 +649,39 @@ async fn grep_main(p: Proc) -> ExitStatus {
             }
         };
         let content = String::from_utf8_lossy(&data).into_owned();
+        let lines: Vec<&str> = content.lines().collect();
+        let name = if f == "-" {
+            "(standard input)"
+        } else {
+            f.as_str()
+        };
+        // Matching lines print with `:` after the file name and line number,
+        // context lines with `-`; `--` separates groups that do not touch.
+        let emit = |text: &mut String, ln: usize, sep: char| {
+            if show_names {
+                text.push_str(name);
+                text.push(sep);
+            }
+            if opts.has('n') {
+                text.push_str(&format!("{}{sep}", ln + 1));
+            }
+            text.push_str(lines[ln]);
+            text.push('\n');
+        };
         let mut count = 0;
-        for (ln, line) in content.lines().enumerate() {
-            let hit = res.iter().any(|r| r.is_match(line)) != opts.has('v');
+        let mut last: Option<usize> = None;
+        let mut pending_after = 0;
+        for (ln, line) in lines.iter().enumerate() {
+            let limit_reached = max.is_some_and(|m| count >= m);
+            let hit = !limit_reached && res.iter().any(|r| r.is_match(line)) != opts.has('v');
             if !hit {
+                if pending_after > 0 && !(opts.has('c') || opts.has('l')) {
+                    emit(&mut text, ln, '-');
+                    last = Some(ln);
+                    pending_after -= 1;
+                } else if limit_reached {
+                    break;
+                }
                 continue;
             }
             count += 1;
@@ -642,17 +692,21 @@ async fn grep_main(p: Proc) -> ExitStatus {
             if opts.has('c') || opts.has('l') {
                 continue;
             }
-            if show_names {
-                text.push_str(&format!(
-                    "{}:",
-                    if f == "-" { "(standard input)" } else { f }
-                ));
+            let from = ln.saturating_sub(before).max(last.map_or(0, |l| l + 1));
+            let gap = match last {
+                Some(l) => from > l + 1,
+                None => printed_group,
+            };
+            if context && gap {
+                text.push_str("--\n");
             }
-            if opts.has('n') {
-                text.push_str(&format!("{}:", ln + 1));
+            for i in from..ln {
+                emit(&mut text, i, '-');
             }
-            text.push_str(line);
-            text.push('\n');
+            emit(&mut text, ln, ':');
+            last = Some(ln);
+            printed_group = true;
+            pending_after = after;
         }
         if opts.has('l') && count > 0 {
             text.push_str(&format!(
