@@ -82,6 +82,18 @@ pub struct ServicePods {
 }
 
 impl ServicePods {
+    /// Takes in a change and queues the Services whose endpoints may differ,
+    /// saying which pod (or which object) moved them.
+    pub fn queue(&self, ev: &WatchEvent, out: &mut Vec<(ObjKey, QueueReason)>) {
+        let mut keys = Vec::new();
+        self.observe(ev, &mut keys);
+        let reason = match &ev.object {
+            Object::Pod(p) => QueueReason::Related(Kind::Pod, p.name().to_string()),
+            o => QueueReason::Changed(o.kind(), ev.typ),
+        };
+        out.extend(keys.into_iter().map(|k| (k, reason.clone())));
+    }
+
     /// Takes in a change; pushes the Services whose endpoints may differ.
     pub fn observe(&self, ev: &WatchEvent, out: &mut Vec<ObjKey>) {
         let mut st = self.state.borrow_mut();
@@ -379,13 +391,7 @@ impl Controller for EndpointsController {
             }
             return;
         }
-        let mut keys = Vec::new();
-        self.pods.observe(ev, &mut keys);
-        let reason = match &ev.object {
-            Object::Pod(p) => QueueReason::Related(Kind::Pod, p.name().to_string()),
-            o => QueueReason::Changed(o.kind(), ev.typ),
-        };
-        out.extend(keys.into_iter().map(|k| (k, reason.clone())));
+        self.pods.queue(ev, out);
     }
 
     fn reconcile(&mut self, key: &ObjKey, api: &mut ApiServer) -> Result<Action, ApiError> {

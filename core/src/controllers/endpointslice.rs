@@ -508,13 +508,7 @@ impl Controller for EndpointSliceController {
             }
             return;
         }
-        let mut keys = Vec::new();
-        self.pods.observe(ev, &mut keys);
-        let reason = match &ev.object {
-            Object::Pod(p) => QueueReason::Related(Kind::Pod, p.name().to_string()),
-            o => QueueReason::Changed(o.kind(), ev.typ),
-        };
-        out.extend(keys.into_iter().map(|k| (k, reason.clone())));
+        self.pods.queue(ev, out);
     }
 
     fn reconcile(&mut self, key: &ObjKey, api: &mut ApiServer) -> Result<Action, ApiError> {
