@@ -499,7 +499,7 @@ pub fn desired_subsets(svc: &Service, pods: &[Rc<Pod>]) -> (Vec<EndpointSubset>,
         .iter()
         .filter(|p| should_be_in_endpoints(p, tolerate_unready))
         .collect();
-    eligible.sort_by(|a, b| {
+    crate::util::sort::sort_by(&mut eligible, |a, b| {
         pod_ip(a)
             .cmp(pod_ip(b))
             .then_with(|| a.metadata.uid().cmp(b.metadata.uid()))
@@ -536,7 +536,7 @@ pub fn desired_subsets(svc: &Service, pods: &[Rc<Pod>]) -> (Vec<EndpointSubset>,
         groups.entry(members).or_default().push(port);
     }
     let mut shapes: Vec<(Vec<u32>, Vec<PortKey>)> = groups.into_iter().collect();
-    shapes.sort_by_key(|(members, _)| members.first().copied());
+    crate::util::sort::sort_by_key(&mut shapes, |(members, _)| members.first().copied());
     // Counts decide the truncation before any address is built.
     let counts: Vec<(usize, usize)> = shapes
         .iter()

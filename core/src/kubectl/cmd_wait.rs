@@ -217,7 +217,7 @@ fn fields_block(s: &StructInfo, out: &mut String, recursive: bool, depth: usize)
     // kubectl lists fields by name, as its templates range over the schema's
     // property map.
     let mut fields: Vec<_> = s.fields.iter().collect();
-    fields.sort_by_key(|f| f.name);
+    crate::util::sort::sort_by_key(&mut fields, |f| f.name);
     for field in fields {
         let ty = (field.ty)();
         let required = if field.required { " -required-" } else { "" };

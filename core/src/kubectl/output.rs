@@ -372,7 +372,7 @@ fn write_struct_json(out: &mut String, v: &Value, field: &str, depth: usize) {
                         .position(|f| *f == k)
                         .unwrap_or(GO_FIELD_ORDER.len())
                 };
-                keys.sort_by_key(|k| rank(k));
+                crate::util::sort::sort_by_key(&mut keys, |k| rank(k));
             }
             out.push('{');
             for (i, k) in keys.into_iter().enumerate() {
